@@ -1,0 +1,5 @@
+"""``python -m followthrough``."""
+
+from followthrough.cli import main
+
+main()

@@ -1,0 +1,191 @@
+"""Assembling one report: a period's judged promises, trend, wins, kudos, sources.
+
+This is the pure step between the cache and the renderers: it takes loaded
+records and a ``now`` and produces a :class:`Report`, plus :func:`report_json`,
+the stable JSON of SPEC §6.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from followthrough.config import Config
+from followthrough.evaluate import (
+    TREND_PERIODS,
+    Outcome,
+    Period,
+    PeriodResult,
+    TrendPoint,
+    evaluate_period,
+    evaluate_trend,
+    period_for,
+    previous_periods,
+)
+from followthrough.model import Kudos, Promise
+from followthrough.records import SourceStatus
+from followthrough.wins import Win
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    generated_at: datetime
+    zone: tzinfo
+    result: PeriodResult
+    trend: list[TrendPoint]
+    wins: list[Win]
+    kudos: list[Kudos]
+    sources: list[SourceStatus]
+    config: Config
+    owner: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def previous(self) -> TrendPoint | None:
+        return self.trend[-2] if len(self.trend) >= 2 else None
+
+    @property
+    def rate_change(self) -> float | None:
+        """Change in follow-through rate from the previous period, in points (0..100)."""
+        rate, previous = self.result.team.rate, self.previous
+        if rate is None or previous is None or previous.rate is None:
+            return None
+        return (rate - previous.rate) * 100
+
+    @property
+    def has_private(self) -> bool:
+        return (
+            any(o.promise.private for o in self.result.outcomes)
+            or any(o.promise.private for o in self.result.due_next)
+            or any(w.private for w in self.wins)
+            or any(k.private for k in self.kudos)
+        )
+
+
+def tracked(promises: Sequence[Promise], *, config: Config, owner: str | None) -> list[Promise]:
+    """Apply ``[people] leaders`` and ``--owner``."""
+    leaders = {name.lower() for name in config.people.leaders}
+    kept = [p for p in promises if not leaders or p.owner.lower() in leaders]
+    if owner:
+        kept = [p for p in kept if p.owner.lower() == owner.lower()]
+    return kept
+
+
+def build_report(
+    *,
+    promises: Sequence[Promise],
+    kudos: Sequence[Kudos],
+    wins: Sequence[Win],
+    period: Period,
+    now: datetime,
+    config: Config,
+    sources: Sequence[SourceStatus] = (),
+    owner: str | None = None,
+) -> Report:
+    zone = config.timezone
+    chosen = tracked(promises, config=config, owner=owner)
+    next_week = period_for(period.end + timedelta(hours=1), zone)
+    result = evaluate_period(
+        chosen, period=period, now=now, grace=config.grace, next_period=next_week
+    )
+    weeks = previous_periods(period_for(period.start, zone), zone, TREND_PERIODS)
+    if weeks[-1].label == period.label:
+        weeks[-1] = period  # a custom --since/--until range keeps its own bounds
+    trend = evaluate_trend(chosen, periods=weeks, now=now, grace=config.grace)
+    return Report(
+        period=period,
+        generated_at=now,
+        zone=zone,
+        result=result,
+        trend=trend,
+        wins=list(wins),
+        kudos=[k for k in kudos if period.start <= k.at < min(period.end, now + timedelta(0, 1))],
+        sources=list(sources),
+        config=config,
+        owner=owner,
+    )
+
+
+# --- JSON (SPEC §6) ---------------------------------------------------------------
+
+
+def iso(moment: datetime | None, zone: tzinfo) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def outcome_json(outcome: Outcome, zone: tzinfo) -> dict[str, Any]:
+    p = outcome.promise
+    return {
+        "id": p.id,
+        "source": p.source,
+        "url": p.url,
+        "kind": p.kind,
+        "owner": p.owner,
+        "owner_name": p.owner_name,
+        "co_owners": list(p.co_owners),
+        "text": p.text,
+        "made_at": iso(p.made_at, zone),
+        "due_at": iso(outcome.due_at, zone),
+        "original_due_at": iso(outcome.original_due_at, zone),
+        "done_at": iso(outcome.done_at, zone),
+        "status": outcome.status,
+        "undated_reason": p.undated_reason if outcome.status == "undated" else None,
+        "released_reason": outcome.released_reason if outcome.status == "released" else None,
+        "revisions": [
+            {
+                "at": iso(r.at, zone),
+                "from": iso(r.from_due, zone),
+                "to": iso(r.to_due, zone),
+                "reason": r.reason,
+                "on_time": r.on_time,
+                "via": r.via,
+            }
+            for r in outcome.revisions
+        ],
+    }
+
+
+def win_json(win: Win, zone: tzinfo) -> dict[str, Any]:
+    merged = win.merged_at if isinstance(win.merged_at, datetime) else None
+    return {
+        "url": win.url,
+        "repo": win.repo,
+        "number": win.number,
+        "title": win.title,
+        "author": win.author,
+        "merged_at": iso(merged, zone),
+        "highlights": list(win.highlights),
+        "reviewers": list(win.reviewers),
+        "fulfils": list(win.fulfils),
+    }
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    zone = report.zone
+    return {
+        "period": {
+            "label": report.period.label,
+            "start": iso(report.period.start, zone),
+            "end": iso(report.period.end, zone),
+        },
+        "generated_at": iso(report.generated_at, zone),
+        "promises": [outcome_json(o, zone) for o in report.result.outcomes],
+        "wins": [win_json(w, zone) for w in report.wins],
+        "kudos": [
+            {"from": k.giver, "to": k.to, "why": k.why, "url": k.url} for k in report.kudos
+        ],
+        "stats": {
+            "team": report.result.team.as_dict(),
+            "by_owner": {o: s.as_dict() for o, s in report.result.by_owner.items()},
+        },
+        "trend": [
+            {"period": t.period.label, "kept": t.kept, "scored": t.scored, "rate": t.rate}
+            for t in report.trend
+        ],
+        "sources": [{"name": s.name, "ok": s.ok, "error": s.error} for s in report.sources],
+    }

@@ -1,0 +1,529 @@
+"""The SQLite cache (sqlite-utils): raw observations, derived promises, cursors.
+
+Raw tables hold what the trackers said (threads, every version of every text
+seen, events, milestones, reviews); derived tables (promises, kudos) are
+recomputed from them by :func:`rederive` and can be dropped at any time. Every
+save is an idempotent upsert by id. The schema carries a version, and
+:func:`migrate` brings an older file up to date.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from followthrough import codec
+from followthrough.derive import TextHistory, ThreadBundle
+from followthrough.model import Derived, DueChange, Kudos, Promise, StateChange
+from followthrough.records import (
+    EventRecord,
+    MilestoneRecord,
+    ReviewRecord,
+    TextRecord,
+    ThreadRecord,
+)
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = Path(".followthrough") / "followthrough.db"
+
+
+class StoreError(Exception):
+    """The cache file cannot be used; the message says which file and why."""
+
+
+class Store:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot create its folder ({exc})") from None
+        try:
+            self.conn = sqlite3.connect(str(path))
+            self.db = sqlite_utils.Database(self.conn)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            migrate(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a followthrough cache ({exc})") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- meta and cursors ----------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+    def get_cursor(self, name: str) -> datetime | None:
+        value = self.get_meta(f"cursor:{name}")
+        return datetime.fromisoformat(value) if value else None
+
+    def set_cursor(self, name: str, value: datetime) -> None:
+        self.set_meta(f"cursor:{name}", value.isoformat())
+
+    # -- raw records -----------------------------------------------------------
+
+    def save_threads(self, threads: Iterable[ThreadRecord]) -> None:
+        rows = [
+            {
+                "id": t.id,
+                "source": t.source,
+                "kind": t.kind,
+                "repo": t.repo,
+                "author": t.author,
+                "updated_at": t.updated_at.isoformat(),
+                "merged_at": t.merged_at.isoformat() if t.merged_at else None,
+                "merged_ts": t.merged_at.timestamp() if t.merged_at else None,
+                "data": codec.dumps(t),
+            }
+            for t in threads
+        ]
+        if rows:
+            with self.conn:
+                self.db["threads"].upsert_all(rows, pk="id")
+
+    def save_texts(self, texts: Iterable[TextRecord]) -> None:
+        """Upsert texts; a changed body is kept as a new version, never overwritten."""
+        texts = list(texts)
+        if not texts:
+            return
+        with self.conn:
+            known = self._latest_bodies([t.id for t in texts])
+            versions = []
+            for text in texts:
+                previous = known.get(text.id)
+                if previous is None:
+                    versions.append(_version(text, text.created_at))
+                elif previous != text.body:
+                    versions.append(_version(text, max(text.updated_at, text.created_at)))
+                known[text.id] = text.body
+            self.db["texts"].upsert_all(
+                (
+                    {
+                        "id": t.id,
+                        "thread_id": t.thread_id,
+                        "kind": t.kind,
+                        "author": t.author,
+                        "created_at": t.created_at.isoformat(),
+                        "deleted": 0,
+                        "data": codec.dumps(t),
+                    }
+                    for t in texts
+                ),
+                pk="id",
+            )
+            if versions:
+                self.db["text_versions"].upsert_all(versions, pk=("text_id", "at"))
+
+    def _latest_bodies(self, ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT text_id, body FROM text_versions WHERE text_id IN ({marks}) "
+                "ORDER BY text_id, at",
+                chunk,
+            )
+            for text_id, body in rows:
+                found[text_id] = body
+        return found
+
+    def mark_deleted(self, text_ids: Iterable[str]) -> None:
+        with self.conn:
+            for text_id in text_ids:
+                self.conn.execute("UPDATE texts SET deleted = 1 WHERE id = ?", (text_id,))
+
+    def save_events(self, thread_id: str, events: Sequence[EventRecord]) -> None:
+        """Replace the events known for a thread (a fetch lists all of them)."""
+        with self.conn:
+            self.conn.execute("DELETE FROM events WHERE thread_id = ?", (thread_id,))
+            self.db["events"].insert_all(
+                (
+                    {
+                        "id": e.id,
+                        "thread_id": e.thread_id,
+                        "at": e.at.isoformat(),
+                        "data": codec.dumps(e),
+                    }
+                    for e in events
+                ),
+                pk="id",
+                replace=True,
+            )
+            self.set_meta(f"events:{thread_id}", "1")
+
+    def has_events(self, thread_id: str) -> bool:
+        return self.get_meta(f"events:{thread_id}") is not None
+
+    def save_milestones(self, milestones: Iterable[MilestoneRecord]) -> None:
+        rows = [
+            {"id": m.id, "repo": m.repo, "title": m.title, "data": codec.dumps(m)}
+            for m in milestones
+        ]
+        if rows:
+            with self.conn:
+                self.db["milestones"].upsert_all(rows, pk="id")
+
+    def save_reviews(self, thread_id: str, reviews: Sequence[ReviewRecord], *, seen: str) -> None:
+        with self.conn:
+            self.conn.execute("DELETE FROM reviews WHERE thread_id = ?", (thread_id,))
+            self.db["reviews"].insert_all(
+                ({"id": r.id, "thread_id": thread_id, "data": codec.dumps(r)} for r in reviews),
+                pk="id",
+                replace=True,
+            )
+            self.set_meta(f"reviews:{thread_id}", seen)
+
+    def reviews_seen(self, thread_id: str) -> str | None:
+        return self.get_meta(f"reviews:{thread_id}")
+
+    # -- loading raw records ---------------------------------------------------
+
+    def load_thread(self, thread_id: str) -> ThreadRecord | None:
+        row = self.conn.execute("SELECT data FROM threads WHERE id = ?", (thread_id,)).fetchone()
+        return None if row is None else codec.loads(ThreadRecord, row[0])
+
+    def load_threads(self, *, source: str | None = None) -> list[ThreadRecord]:
+        sql, args = "SELECT data FROM threads", ()
+        if source:
+            sql, args = sql + " WHERE source = ?", (source,)
+        return [codec.loads(ThreadRecord, row[0]) for row in self.conn.execute(sql, args)]
+
+    def thread_ids(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("SELECT id FROM threads ORDER BY id")]
+
+    def load_texts(self, thread_id: str, *, include_deleted: bool = False) -> list[TextRecord]:
+        sql = "SELECT data FROM texts WHERE thread_id = ?"
+        if not include_deleted:
+            sql += " AND deleted = 0"
+        return [codec.loads(TextRecord, r[0]) for r in self.conn.execute(sql, (thread_id,))]
+
+    def load_bundles(self, thread_ids: Iterable[str] | None = None) -> Iterator[ThreadBundle]:
+        ids = self.thread_ids() if thread_ids is None else list(thread_ids)
+        milestone_dues: dict[str, dict[str, str | None]] = {}
+        for row in self.conn.execute("SELECT data FROM milestones"):
+            m = codec.loads(MilestoneRecord, row[0])
+            milestone_dues.setdefault(m.repo, {})[m.title] = m.due_on
+        for thread_id in ids:
+            thread = self.load_thread(thread_id)
+            if thread is None:
+                continue
+            yield ThreadBundle(
+                thread=thread,
+                texts=tuple(self._histories(thread_id)),
+                events=tuple(self.load_events(thread_id)),
+                milestone_dues=milestone_dues.get(thread.repo, {}),
+            )
+
+    def _histories(self, thread_id: str) -> Iterator[TextHistory]:
+        versions: dict[str, list[tuple[datetime, str]]] = {}
+        rows = self.conn.execute(
+            "SELECT v.text_id, v.at, v.body FROM text_versions v JOIN texts t ON t.id = v.text_id "
+            "WHERE t.thread_id = ? AND t.deleted = 0 ORDER BY v.text_id, v.at",
+            (thread_id,),
+        )
+        for text_id, at, body in rows:
+            versions.setdefault(text_id, []).append((datetime.fromisoformat(at), body))
+        for record in self.load_texts(thread_id):
+            yield TextHistory(record, tuple(versions.get(record.id, [(record.created_at, record.body)])))
+
+    def load_events(self, thread_id: str) -> list[EventRecord]:
+        rows = self.conn.execute(
+            "SELECT data FROM events WHERE thread_id = ? ORDER BY at, id", (thread_id,)
+        )
+        return [codec.loads(EventRecord, r[0]) for r in rows]
+
+    def load_reviews(self, thread_id: str) -> list[ReviewRecord]:
+        rows = self.conn.execute("SELECT data FROM reviews WHERE thread_id = ?", (thread_id,))
+        return [codec.loads(ReviewRecord, r[0]) for r in rows]
+
+    def load_merged_prs(self, start: datetime, end: datetime) -> list[ThreadRecord]:
+        rows = self.conn.execute(
+            "SELECT data FROM threads WHERE kind = 'pr' AND merged_ts >= ? AND merged_ts < ? "
+            "ORDER BY merged_ts, id",
+            (start.timestamp(), end.timestamp()),
+        )
+        return [codec.loads(ThreadRecord, r[0]) for r in rows]
+
+    def first_merges(self) -> dict[tuple[str, str], str]:
+        """(repo, author) -> id of the author's first merged PR in that repo."""
+        rows = self.conn.execute(
+            "SELECT repo, author, id, MIN(merged_ts) FROM threads "
+            "WHERE kind = 'pr' AND merged_ts IS NOT NULL GROUP BY repo, author"
+        )
+        return {(repo, author): thread_id for repo, author, thread_id, _ in rows}
+
+    def pr_body(self, thread_id: str) -> str:
+        row = self.conn.execute(
+            "SELECT data FROM texts WHERE id = ? AND deleted = 0", (f"{thread_id}:body",)
+        ).fetchone()
+        return codec.loads(TextRecord, row[0]).body if row else ""
+
+    def comment_texts_with_commands(self) -> list[TextRecord]:
+        rows = self.conn.execute(
+            "SELECT t.data FROM texts t WHERE t.deleted = 0 AND t.kind IN "
+            "('comment', 'review-comment') AND t.id IN (SELECT DISTINCT text_id FROM promise_texts)"
+        )
+        return [codec.loads(TextRecord, r[0]) for r in rows]
+
+    # -- derived -----------------------------------------------------------------
+
+    def save_derived(self, thread_id: str, derived: Derived) -> None:
+        with self.conn:
+            self._replace_derived(thread_id, derived)
+
+    def _replace_derived(self, thread_id: str, derived: Derived) -> None:
+        self.conn.execute("DELETE FROM promises WHERE thread_id = ?", (thread_id,))
+        self.conn.execute("DELETE FROM kudos WHERE thread_id = ?", (thread_id,))
+        self.conn.execute("DELETE FROM promise_texts WHERE thread_id = ?", (thread_id,))
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO promises (id, thread_id, owner, made_at, data) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (p.id, thread_id, p.owner, p.made_at.timestamp(), encode_promise(p))
+                for p in derived.promises
+            ],
+        )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO kudos (id, thread_id, at, data) VALUES (?, ?, ?, ?)",
+            [(k.id, thread_id, k.at.timestamp(), codec.dumps(k)) for k in derived.kudos],
+        )
+        text_ids = {_text_of(p.id) for p in derived.promises if p.kind == "inline"}
+        text_ids |= {k.id.split(":kudos:")[0] for k in derived.kudos}
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO promise_texts (text_id, thread_id) VALUES (?, ?)",
+            [(t, thread_id) for t in sorted(text_ids)],
+        )
+
+    def save_all_derived(self, items: Iterable[tuple[str, Derived]]) -> None:
+        with self.conn:
+            for thread_id, derived in items:
+                self._replace_derived(thread_id, derived)
+
+    def clear_derived(self) -> None:
+        with self.conn:
+            for table in ("promises", "kudos", "promise_texts"):
+                self.conn.execute(f"DELETE FROM {table}")
+
+    def load_promises(self) -> list[Promise]:
+        rows = self.conn.execute("SELECT data FROM promises ORDER BY made_at, id")
+        return [decode_promise(r[0]) for r in rows]
+
+    def load_kudos(self, start: datetime, end: datetime) -> list[Kudos]:
+        rows = self.conn.execute(
+            "SELECT data FROM kudos WHERE at >= ? AND at < ? ORDER BY at, id",
+            (start.timestamp(), end.timestamp()),
+        )
+        return [codec.loads(Kudos, r[0]) for r in rows]
+
+    def count(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0])
+
+    # -- digests -------------------------------------------------------------------
+
+    def save_digest(self, *, period: str, issue: str, comment_id: int, url: str, at: datetime) -> None:
+        self.db["digests"].upsert(
+            {
+                "period": period,
+                "issue": issue,
+                "comment_id": comment_id,
+                "url": url,
+                "posted_at": at.isoformat(),
+            },
+            pk=("period", "issue"),
+        )
+
+
+def _version(text: TextRecord, at: datetime) -> dict[str, Any]:
+    return {"text_id": text.id, "at": at.isoformat(), "body": text.body}
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _text_of(promise_id: str) -> str:
+    return promise_id.rsplit(":", 1)[0]
+
+
+# -- promise encoding ---------------------------------------------------------------
+# Promises are the hot path of `report` (100k of them must load in well under a
+# second), so they get a compact hand-written encoding instead of the generic codec.
+
+
+def encode_promise(p: Promise) -> str:
+    return json.dumps(
+        [
+            p.id,
+            p.source,
+            p.kind,
+            p.url,
+            p.thread_id,
+            p.repo,
+            p.owner,
+            p.owner_name,
+            list(p.co_owners),
+            p.text,
+            p.made_at.isoformat(),
+            p.original_due.isoformat() if p.original_due else None,
+            p.undated_reason,
+            [[c.at.isoformat(), c.due.isoformat(), c.via, c.reason, c.evidence] for c in p.changes],
+            [[s.at.isoformat(), s.state, s.reason, s.evidence] for s in p.states],
+            p.private,
+            p.source_line,
+            p.phrase,
+            p.zone,
+            list(p.notes),
+        ],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def decode_promise(text: str) -> Promise:
+    (
+        pid,
+        source,
+        kind,
+        url,
+        thread_id,
+        repo,
+        owner,
+        owner_name,
+        co_owners,
+        what,
+        made_at,
+        original_due,
+        undated_reason,
+        changes,
+        states,
+        private,
+        source_line,
+        phrase,
+        zone,
+        notes,
+    ) = json.loads(text)
+    parse = datetime.fromisoformat
+    return Promise(
+        id=pid,
+        source=source,
+        kind=kind,
+        url=url,
+        thread_id=thread_id,
+        repo=repo,
+        owner=owner,
+        owner_name=owner_name,
+        co_owners=tuple(co_owners),
+        text=what,
+        made_at=parse(made_at),
+        original_due=parse(original_due) if original_due else None,
+        undated_reason=undated_reason,
+        changes=tuple(DueChange(parse(a), parse(d), v, r, e) for a, d, v, r, e in changes),
+        states=tuple(StateChange(parse(a), s, r, e) for a, s, r, e in states),
+        private=private,
+        source_line=source_line,
+        phrase=phrase,
+        zone=zone,
+        notes=tuple(notes),
+    )
+
+
+# -- schema ---------------------------------------------------------------------------
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Create or upgrade the schema; idempotent."""
+    if "meta" not in db.table_names():
+        db["meta"].create({"key": str, "value": str}, pk="key")
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    version = int(row[0]) if row else 0
+    if version > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"schema version {version} is newer than this followthrough ({SCHEMA_VERSION})"
+        )
+    if version < 1:
+        _create_v1(db)
+    db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+
+def _create_v1(db: sqlite_utils.Database) -> None:
+    tables = {
+        "threads": (
+            {
+                "id": str,
+                "source": str,
+                "kind": str,
+                "repo": str,
+                "author": str,
+                "updated_at": str,
+                "merged_at": str,
+                "merged_ts": float,
+                "data": str,
+            },
+            "id",
+        ),
+        "texts": (
+            {
+                "id": str,
+                "thread_id": str,
+                "kind": str,
+                "author": str,
+                "created_at": str,
+                "deleted": int,
+                "data": str,
+            },
+            "id",
+        ),
+        "text_versions": ({"text_id": str, "at": str, "body": str}, ("text_id", "at")),
+        "events": ({"id": str, "thread_id": str, "at": str, "data": str}, "id"),
+        "milestones": ({"id": str, "repo": str, "title": str, "data": str}, "id"),
+        "reviews": ({"id": str, "thread_id": str, "data": str}, "id"),
+        "promises": (
+            {"id": str, "thread_id": str, "owner": str, "made_at": float, "data": str},
+            "id",
+        ),
+        "promise_texts": ({"text_id": str, "thread_id": str}, ("text_id", "thread_id")),
+        "kudos": ({"id": str, "thread_id": str, "at": float, "data": str}, "id"),
+        "digests": (
+            {
+                "period": str,
+                "issue": str,
+                "comment_id": int,
+                "url": str,
+                "posted_at": str,
+            },
+            ("period", "issue"),
+        ),
+    }
+    for name, (columns, pk) in tables.items():
+        db[name].create(columns, pk=pk, if_not_exists=True)
+    for table, cols in (
+        ("threads", ["repo", "kind"]),
+        ("threads", ["merged_ts"]),
+        ("texts", ["thread_id"]),
+        ("events", ["thread_id"]),
+        ("reviews", ["thread_id"]),
+        ("promises", ["thread_id"]),
+        ("kudos", ["thread_id"]),
+        ("kudos", ["at"]),
+        ("promise_texts", ["thread_id"]),
+    ):
+        db[table].create_index(cols, if_not_exists=True)

@@ -1,0 +1,349 @@
+"""Incremental sync: sources -> cache, with cursors, resume and a request budget (SPEC §8).
+
+Per GitHub repo a sync reads four listings (issues+PRs, issue comments, review
+comments since the watermark; milestones only when events are read), then,
+per item, only what the listings cannot say: events of ticket promises that
+changed, reviews of PRs merged in the reporting period, and an existence
+check of comments that hold unresolved promises (GitHub lists no deletions).
+
+Every page is saved before the next is read; a listing's cursor advances to
+the last saved item, and the watermark to the run's start minus a safety
+margin once the repo is done. A crashed run therefore resumes where it
+stopped. Network work runs in a small thread pool; all writes to SQLite
+happen on the calling thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from followthrough.config import Config
+from followthrough.derive import derive_thread
+from followthrough.evaluate import Period, evaluate_promise
+from followthrough.records import SourceStatus, ThreadRecord
+from followthrough.store import Store, decode_promise
+from followthrough.wins import is_bot
+
+log = logging.getLogger(__name__)
+
+SAFETY_MARGIN = timedelta(minutes=10)
+REPO_WORKERS = 4
+
+
+@dataclass
+class SyncReport:
+    sources: list[SourceStatus] = field(default_factory=list)
+    changed_threads: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return all(s.ok for s in self.sources)
+
+
+# --- derivation -------------------------------------------------------------------------
+
+
+def rederive(store: Store, config: Config, thread_ids: Sequence[str] | None = None) -> int:
+    """Recompute promises and kudos from raw records (all threads when ids is None)."""
+    if thread_ids is None:
+        store.clear_derived()
+    count = 0
+    batch = []
+    for bundle in store.load_bundles(thread_ids):
+        batch.append((bundle.thread.id, derive_thread(bundle, config=config)))
+        count += 1
+        if len(batch) >= 500:
+            store.save_all_derived(batch)
+            batch = []
+    store.save_all_derived(batch)
+    if thread_ids is None:
+        store.set_meta("derivation_key", config.derivation_key())
+    return count
+
+
+def ensure_derived(store: Store, config: Config) -> bool:
+    """Re-derive everything when the rules it depends on changed; True if it did."""
+    if store.get_meta("derivation_key") == config.derivation_key():
+        return False
+    rederive(store, config)
+    return True
+
+
+# --- GitHub -----------------------------------------------------------------------------
+
+
+class _Stop:
+    """Sentinel: a worker is done with a repo."""
+
+    def __init__(self, repo: str, error: BaseException | None = None) -> None:
+        self.repo, self.error = repo, error
+
+
+def _run_workers(
+    tasks: Sequence[tuple[str, Callable[[Callable[[Any], None]], None]]],
+    handle: Callable[[str, Any], None],
+) -> dict[str, BaseException]:
+    """Run network tasks in a pool; feed their output to ``handle`` on this thread."""
+    inbox: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=64)
+    errors: dict[str, BaseException] = {}
+
+    def work(repo: str, task: Callable[[Callable[[Any], None]], None]) -> None:
+        try:
+            task(lambda item: inbox.put((repo, item)))
+        except BaseException as exc:  # reported per repo, the others go on
+            inbox.put((repo, _Stop(repo, exc)))
+        else:
+            inbox.put((repo, _Stop(repo)))
+
+    pending = len(tasks)
+    if not pending:
+        return errors
+    with ThreadPoolExecutor(max_workers=min(REPO_WORKERS, pending)) as pool:
+        for repo, task in tasks:
+            pool.submit(work, repo, task)
+        while pending:
+            repo, item = inbox.get()
+            if isinstance(item, _Stop):
+                pending -= 1
+                if item.error is not None:
+                    errors[repo] = item.error
+                continue
+            if repo in errors:
+                continue
+            try:
+                handle(repo, item)
+            except Exception as exc:
+                errors[repo] = exc
+    return errors
+
+
+@dataclass
+class GitHubSync:
+    config: Config
+    store: Store
+    source: Any  # followthrough.sources.github.GitHubSource (duck-typed for clarity of tests)
+    started: datetime
+    period: Period | None
+    changed: set[str] = field(default_factory=set)
+    listed_texts: set[str] = field(default_factory=set)
+
+    def cursor_name(self, repo: str, listing: str) -> str:
+        return f"github:{repo}:{listing}"
+
+    def since(self, repo: str, listing: str) -> datetime | None:
+        watermark = self.store.get_cursor(self.cursor_name(repo, listing))
+        partial = self.store.get_cursor(self.cursor_name(repo, listing) + ":partial")
+        if partial is not None and (watermark is None or partial - SAFETY_MARGIN > watermark):
+            return partial - SAFETY_MARGIN
+        return watermark
+
+    def run(self) -> SourceStatus:
+        repos = self.source.fetch_repos(self.config.github.repos)
+        names = [r.full_name for r in repos]
+        errors = _run_workers([(n, self._listings_task(n)) for n in names], self._save_page)
+        # Derive what the listings changed, so the follow-up knows the ticket promises.
+        rederive(self.store, self.config, sorted(self.changed))
+        listed, self.changed = self.changed, set()
+        done = [n for n in names if n not in errors]
+        follow_errors = _run_workers(
+            [(n, self._follow_up_task(n, listed)) for n in done], self._save_follow_up
+        )
+        errors.update(follow_errors)
+        for name in names:
+            if name not in errors:
+                watermark = self.started - SAFETY_MARGIN
+                for listing in ("issues", "comments", "review-comments"):
+                    self.store.set_cursor(self.cursor_name(name, listing), watermark)
+                    self.store.set_meta(self.cursor_name(name, listing) + ":partial", "")
+        if self.changed:
+            rederive(self.store, self.config, sorted(self.changed))
+        messages = [f"{repo}: {_message(exc)}" for repo, exc in sorted(errors.items())]
+        return SourceStatus(
+            name="github",
+            ok=not errors,
+            error="; ".join(messages) or None,
+            requests=self.source.requests,
+        )
+
+    # -- phase 1: listings --------------------------------------------------------------
+
+    def _listings_task(self, repo: str) -> Callable[[Callable[[Any], None]], None]:
+        since = {k: self.since(repo, k) for k in ("issues", "comments", "review-comments")}
+
+        def task(emit: Callable[[Any], None]) -> None:
+            for page in self.source.fetch_issues(repo, since=since["issues"]):
+                emit(("issues", page))
+            for page in self.source.fetch_issue_comments(repo, since=since["comments"]):
+                emit(("comments", page))
+            for page in self.source.fetch_review_comments(repo, since=since["review-comments"]):
+                emit(("review-comments", page))
+
+        return task
+
+    def _save_page(self, repo: str, item: tuple[str, Any]) -> None:
+        listing, page = item
+        if listing == "issues":
+            self.store.save_threads(page.threads)
+            self.store.save_texts(page.bodies)
+            self.changed.update(t.id for t in page.threads)
+            self.listed_texts.update(t.id for t in page.bodies)
+        else:
+            self.store.save_texts(page.texts)
+            self.changed.update(t.thread_id for t in page.texts)
+            self.listed_texts.update(t.id for t in page.texts)
+        if page.last_updated_at is not None:
+            self.store.set_cursor(
+                self.cursor_name(repo, listing) + ":partial", page.last_updated_at
+            )
+
+    # -- phase 2: what listings cannot say ----------------------------------------------
+
+    def _follow_up_task(
+        self, repo: str, listed: set[str]
+    ) -> Callable[[Callable[[Any], None]], None]:
+        plan = self._plan(repo, listed)
+
+        def task(emit: Callable[[Any], None]) -> None:
+            if plan.events:
+                emit(("milestones", self.source.fetch_milestones(repo)))
+            for number, thread_id in plan.events:
+                emit(("events", (thread_id, self.source.fetch_issue_events(repo, number))))
+            for number, thread in plan.reviews:
+                emit(("reviews", (thread, self.source.fetch_reviews(repo, number))))
+            for text_id in plan.checks:
+                if not self.source.fetch_comment_exists(text_id):
+                    emit(("deleted", text_id))
+
+        return task
+
+    def _plan(self, repo: str, listed: set[str]) -> _Plan:
+        plan = _Plan()
+        label = self.config.github.label.lower()
+        for thread_id in sorted(t for t in listed if t.startswith(f"github:{repo}#")):
+            thread = self.store.load_thread(thread_id)
+            if thread is None or thread.number is None:
+                continue
+            labelled = any(x.lower() == label for x in thread.labels)
+            # Events tell when a label came and went, milestone moves and reopens:
+            # needed for ticket promises, and for tickets that used to be one.
+            if labelled or self.store.has_events(thread_id) or self._is_ticket(thread_id):
+                plan.events.append((thread.number, thread_id))
+        if self.period is not None:
+            for thread in self.store.load_merged_prs(self.period.start, self.period.end):
+                if thread.repo != repo or thread.number is None:
+                    continue
+                if is_bot(thread.author, thread.author_type):
+                    continue
+                if self.store.reviews_seen(thread.id) == thread.updated_at.isoformat():
+                    continue
+                plan.reviews.append((thread.number, thread))
+        plan.checks = self._unresolved_comment_texts(repo)
+        return plan
+
+    def _is_ticket(self, thread_id: str) -> bool:
+        row = self.store.conn.execute(
+            "SELECT 1 FROM promises WHERE id = ?", (thread_id,)
+        ).fetchone()
+        return row is not None
+
+    def _unresolved_comment_texts(self, repo: str) -> list[str]:
+        """Comments holding a promise not yet done or released, not listed in this run."""
+        prefix = f"github:{repo}#"
+        now = self.started + timedelta(microseconds=1)
+        texts: set[str] = set()
+        rows = self.store.conn.execute(
+            "SELECT data FROM promises WHERE thread_id LIKE ? ESCAPE '\\'",
+            (prefix.replace("_", "\\_").replace("%", "\\%") + "%",),
+        )
+        for (data,) in rows:
+            promise = decode_promise(data)
+            if promise.kind != "inline" or not _is_comment(promise.id):
+                continue
+            text_id = promise.id.rsplit(":", 1)[0]
+            if text_id in self.listed_texts:
+                continue
+            outcome = evaluate_promise(promise, cutoff=now, grace=self.config.grace)
+            if outcome is not None and outcome.status in ("open", "overdue", "undated"):
+                texts.add(text_id)
+        return sorted(texts)
+
+    def _save_follow_up(self, repo: str, item: tuple[str, Any]) -> None:
+        kind, payload = item
+        if kind == "milestones":
+            self.store.save_milestones(payload)
+        elif kind == "events":
+            thread_id, events = payload
+            self.store.save_events(thread_id, events)
+            self.changed.add(thread_id)
+        elif kind == "reviews":
+            thread, reviews = payload
+            self.store.save_reviews(thread.id, reviews, seen=thread.updated_at.isoformat())
+        elif kind == "deleted":
+            self.store.mark_deleted([payload])
+            self.changed.add(payload.split(":comment:")[0].split(":review-comment:")[0])
+
+
+@dataclass
+class _Plan:
+    events: list[tuple[int, str]] = field(default_factory=list)
+    reviews: list[tuple[int, ThreadRecord]] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+
+
+def _is_comment(promise_id: str) -> bool:
+    return ":comment:" in promise_id or ":review-comment:" in promise_id
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+# --- Jira ---------------------------------------------------------------------------------
+
+
+@dataclass
+class JiraSync:
+    config: Config
+    store: Store
+    source: Any  # followthrough.sources.jira.JiraSource
+    started: datetime
+
+    CURSOR = "jira:tickets"
+
+    def run(self) -> SourceStatus:
+        watermark = self.store.get_cursor(self.CURSOR)
+        partial = self.store.get_cursor(self.CURSOR + ":partial")
+        since = watermark
+        if partial is not None and (watermark is None or partial - SAFETY_MARGIN > watermark):
+            since = partial - SAFETY_MARGIN
+        changed: list[str] = []
+        for page in self.source.fetch_tickets(self.config.jira.jql, since=since):
+            for ticket in page.tickets:
+                self._save_ticket(ticket)
+                changed.append(ticket.thread.id)
+            if page.last_updated_at is not None:
+                self.store.set_cursor(self.CURSOR + ":partial", page.last_updated_at)
+        self.store.set_cursor(self.CURSOR, self.started - SAFETY_MARGIN)
+        self.store.set_meta(self.CURSOR + ":partial", "")
+        if changed:
+            rederive(self.store, self.config, sorted(set(changed)))
+        return SourceStatus(name="jira", ok=True, error=None, requests=self.source.requests)
+
+    def _save_ticket(self, ticket: Any) -> None:
+        thread = ticket.thread
+        self.store.save_threads([thread])
+        self.store.save_texts(ticket.texts)
+        self.store.save_events(thread.id, ticket.events)
+        # A ticket read in full lists all its comments: a missing one was deleted.
+        present = {t.id for t in ticket.texts}
+        gone = [t.id for t in self.store.load_texts(thread.id) if t.id not in present]
+        if gone:
+            self.store.mark_deleted(gone)
+
