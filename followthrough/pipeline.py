@@ -6,7 +6,7 @@ Each function here is one step a command needs; none parses flags or prints.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from importlib import resources
 
@@ -15,6 +15,9 @@ from followthrough.evaluate import Period, evaluate_promise
 from followthrough.records import SourceStatus
 from followthrough.render import RENDERERS, render_digest
 from followthrough.report import Report, build_report, iso
+from followthrough.sources import SourceUnavailable
+from followthrough.sources.github import GitHubSource, PostedComment
+from followthrough.sources.jira import JiraSource
 from followthrough.store import Store
 from followthrough.sync import GitHubSync, JiraSync, SyncReport, ensure_derived, rederive
 from followthrough.wins import find_wins
@@ -39,15 +42,11 @@ def starter_config() -> str:
 # --- sources ----------------------------------------------------------------------------------
 
 
-def github_source(config: Config):  # type: ignore[no-untyped-def]
-    from followthrough.sources.github import GitHubSource
-
+def github_source(config: Config) -> GitHubSource:
     return GitHubSource(api_url=config.github_api_url(), token=config.secrets.github_token)
 
 
-def jira_source(config: Config):  # type: ignore[no-untyped-def]
-    from followthrough.sources.jira import JiraSource
-
+def jira_source(config: Config) -> JiraSource:
     return JiraSource(
         server=config.jira.server,
         token=config.secrets.jira_token,
@@ -68,8 +67,10 @@ def sync_sources(store: Store, config: Config, *, now: datetime, period: Period 
 def _sync_github(store: Store, config: Config, now: datetime, period: Period | None) -> SourceStatus:
     if not config.secrets.github_token:
         log.warning("GITHUB_TOKEN is not set: reading GitHub unauthenticated (60 requests/hour)")
-    source = github_source(config)
-    return GitHubSync(config=config, store=store, source=source, started=now, period=period).run()
+    with github_source(config) as source:
+        return GitHubSync(
+            config=config, store=store, source=source, started=now, period=period
+        ).run()
 
 
 def _sync_jira(store: Store, config: Config, now: datetime) -> SourceStatus:
@@ -80,17 +81,19 @@ def _sync_jira(store: Store, config: Config, now: datetime) -> SourceStatus:
             error="JIRA_API_TOKEN is not set (with JIRA_EMAIL for Jira Cloud, alone for a "
             "Data Center personal access token)",
         )
-    source = jira_source(config)
-    return JiraSync(config=config, store=store, source=source, started=now).run()
+    with jira_source(config) as source:
+        return JiraSync(config=config, store=store, source=source, started=now).run()
 
 
-def _guarded(name: str, config: Config, work) -> SourceStatus:  # type: ignore[no-untyped-def]
+def _guarded(name: str, config: Config, work: Callable[[], SourceStatus]) -> SourceStatus:
     try:
-        status: SourceStatus = work()
-    except Exception as exc:  # any failure of one source must not stop the others
-        log.debug("%s failed", name, exc_info=True)
-        message = config.secrets.redact(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
-        return SourceStatus(name=name, ok=False, error=message)
+        status = work()
+    except SourceUnavailable as exc:
+        return SourceStatus(name=name, ok=False, error=config.secrets.redact(_one_line(exc)))
+    except Exception as exc:  # one source's bug must not stop the others or lose the run
+        log.warning("%s sync failed unexpectedly", name, exc_info=True)
+        message = f"unexpected {type(exc).__name__}: {_one_line(exc)}"
+        return SourceStatus(name=name, ok=False, error=config.secrets.redact(message))
     if status.error:
         status = SourceStatus(
             name=status.name,
@@ -99,6 +102,11 @@ def _guarded(name: str, config: Config, work) -> SourceStatus:  # type: ignore[n
             requests=status.requests,
         )
     return status
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def rebuild(store: Store, config: Config) -> int:
@@ -168,7 +176,7 @@ def digest_body(report: Report, *, env: Mapping[str, str]) -> str:
 
 def post_digest(
     store: Store, report: Report, *, body: str, now: datetime, allow_partial: bool
-):  # type: ignore[no-untyped-def]
+) -> PostedComment:
     config = report.config
     failed = [s for s in report.sources if not s.ok]
     if failed and not allow_partial:
@@ -183,10 +191,15 @@ def post_digest(
         raise ConfigError(f'{where}: [digest] issue must be set to post, like "acme/team#1"')
     if not config.secrets.github_token:
         raise CannotPostDigest("cannot post the digest: GITHUB_TOKEN is not set")
-    from followthrough.sources.github import SourceUnavailable
-
-    source = github_source(config)
     repo = issue.split("#", 1)[0]
+    with github_source(config) as source:
+        return _post(store, report, source=source, body=body, now=now, repo=repo)
+
+
+def _post(
+    store: Store, report: Report, *, source: GitHubSource, body: str, now: datetime, repo: str
+) -> PostedComment:
+    config, issue = report.config, report.config.digest.issue
     try:
         private_target = source.fetch_repo_private(repo)
         if report.has_private and not private_target and not config.digest.allow_private:
