@@ -87,7 +87,8 @@ def write_action_outputs(outcome: RunOutcome, *, env: Mapping[str, str]) -> None
             handle.write(outcome.body.rstrip("\n") + "\n")
     for source in outcome.report.sources:
         if not source.ok:
-            click.echo(f"::error title=followthrough: {source.name}::{_escape_annotation(source.error or '')}")
+            message = _escape_annotation(source.error or "")
+            click.echo(f"::error title=followthrough: {source.name}::{message}")
     overdue = team.overdue
     if overdue:
         click.echo(f"::warning title=followthrough::{overdue} promise(s) still open past their due")

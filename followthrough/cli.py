@@ -19,10 +19,11 @@ from typing import Any, TypeVar
 import click
 
 from followthrough import __version__, pipeline
+from followthrough.clock import ClockError, machine_now, parse_now
 from followthrough.config import Config, ConfigError, load_config
+from followthrough.demo import DemoError
 from followthrough.evaluate import Period, custom_period, parse_period, period_for
 from followthrough.render import RENDERERS, TemplateProblem
-from followthrough.demo import DemoError
 from followthrough.store import DEFAULT_DB, Store, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,24 +46,6 @@ class RunFailed(click.ClickException):
 # --- the clock ----------------------------------------------------------------------------
 
 
-def parse_now(text: str, zone: Any) -> datetime:
-    """``--now``/FOLLOWTHROUGH_NOW: ISO 8601; without an offset it is in the team zone."""
-    value = text.strip()
-    try:
-        if len(value) == 10:
-            moment = datetime.combine(date.fromisoformat(value), datetime.min.time())
-        else:
-            moment = datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError:
-        raise UserError(
-            f"--now / FOLLOWTHROUGH_NOW must be an ISO 8601 time like 2026-11-20T09:00:00+01:00, "
-            f'got "{text}"'
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone).astimezone(zone)
-    return moment
-
-
 class App:
     """Per-invocation state: the environment and the clock."""
 
@@ -72,9 +55,11 @@ class App:
 
     def now(self, config: Config) -> datetime:
         if self.now_text:
-            return parse_now(self.now_text, config.timezone)
-        # The one place that reads the machine's clock; always as an aware UTC time.
-        return datetime.now(tz=config.timezone)
+            try:
+                return parse_now(self.now_text, config.timezone)
+            except ClockError as exc:
+                raise UserError(str(exc)) from None
+        return machine_now(config.timezone)
 
 
 # --- shared options -------------------------------------------------------------------------
@@ -104,9 +89,21 @@ def config_options(func: F) -> F:
 
 
 def period_options(func: F) -> F:
-    @click.option("--period", "period_label", metavar="YYYY-Www", help="An ISO week, e.g. 2026-W47 (default: the current one).")
-    @click.option("--since", "since_text", metavar="DATE", help="Start of a custom range (ISO date or time).")
-    @click.option("--until", "until_text", metavar="DATE", help="End of a custom range; a date includes that day.")
+    @click.option(
+        "--period",
+        "period_label",
+        metavar="YYYY-Www",
+        help="An ISO week, e.g. 2026-W47 (default: the current one).",
+    )
+    @click.option(
+        "--since", "since_text", metavar="DATE", help="Start of a custom range (ISO date or time)."
+    )
+    @click.option(
+        "--until",
+        "until_text",
+        metavar="DATE",
+        help="End of a custom range; a date includes that day.",
+    )
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
@@ -191,9 +188,7 @@ def choose_period(
         return period
     if since_text or until_text:
         end = (
-            _parse_bound(until_text, zone, name="until", inclusive_day=True)
-            if until_text
-            else now
+            _parse_bound(until_text, zone, name="until", inclusive_day=True) if until_text else now
         )
         start = (
             _parse_bound(since_text, zone, name="since", inclusive_day=False)
@@ -225,7 +220,7 @@ def _errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (ConfigError, StoreError, TemplateProblem, DemoError) as exc:
+        except (ConfigError, StoreError, TemplateProblem, DemoError, ClockError) as exc:
             raise UserError(str(exc)) from None
         except pipeline.CannotPostDigest as exc:
             raise RunFailed(str(exc)) from None
@@ -252,8 +247,12 @@ def _errors(func: F) -> F:
 @click.pass_context
 def cli(ctx: click.Context, now_text: str | None, verbose: int, quiet: bool) -> None:
     """Measure whether leaders keep the promises they make to their teams."""
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     if verbose < 2:
         for noisy in ("urllib3", "github", "jira"):
             logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
@@ -278,13 +277,18 @@ def init(config_path: Path, force: bool) -> None:
         config_path.write_text(pipeline.starter_config(), encoding="utf-8")
     except OSError as exc:
         raise UserError(f"{config_path}: cannot write ({exc.strerror})") from None
-    click.echo(f"Wrote {config_path}. Edit [github] repos and [digest] issue, then run `followthrough report`.")
+    click.echo(
+        f"Wrote {config_path}. Edit [github] repos and [digest] issue, "
+        "then run `followthrough report`."
+    )
 
 
 @cli.command()
 @config_options
 @period_options
-@click.option("--rebuild", is_flag=True, help="Re-derive every promise from the cached raw records.")
+@click.option(
+    "--rebuild", is_flag=True, help="Re-derive every promise from the cached raw records."
+)
 @click.option("--allow-partial", is_flag=True, help="Exit 0 even if a source failed.")
 @click.pass_obj
 @_errors
@@ -314,9 +318,10 @@ def sync(
             state = "ok" if source.ok else f"FAILED: {source.error}"
             click.echo(f"{source.name}: {state} ({source.requests} requests)", err=True)
         if not result.complete and not allow_partial:
-            raise RunFailed("sync incomplete: " + "; ".join(
-                f"{s.name}: {s.error}" for s in result.sources if not s.ok
-            ))
+            raise RunFailed(
+                "sync incomplete: "
+                + "; ".join(f"{s.name}: {s.error}" for s in result.sources if not s.ok)
+            )
 
 
 def _report_command(func: F) -> F:
@@ -395,9 +400,7 @@ def digest(
         if not post:
             _emit(body, output)
             return
-        posted = pipeline.post_digest(
-            store, built, body=body, now=now, allow_partial=allow_partial
-        )
+        posted = pipeline.post_digest(store, built, body=body, now=now, allow_partial=allow_partial)
     click.echo(f"Digest {'posted' if posted.created else 'updated'}: {posted.url}", err=True)
 
 
@@ -476,16 +479,33 @@ def why(app: App, target: str, config_path: Path, db_path: Path | None, offline:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
-@click.option("--period", "period_label", metavar="YYYY-Www", help="A week of the sample (default: its last full week).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--period",
+    "period_label",
+    metavar="YYYY-Www",
+    help="A week of the sample (default: its last full week).",
+)
 @click.option("--owner", default=None, help="Only this owner's promises.")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Write to this file instead of standard output.",
 )
 @click.pass_obj
 @_errors
-def demo(app: App, fmt: str, period_label: str | None, owner: str | None, output: Path | None) -> None:
+def demo(
+    app: App, fmt: str, period_label: str | None, owner: str | None, output: Path | None
+) -> None:
     """The whole report on a bundled sample team: offline, no token."""
     from followthrough import demo as demo_module
 

@@ -37,7 +37,7 @@ def dumps(value: Any) -> str:
 
 
 def from_jsonable(cls: type[T], data: dict[str, Any]) -> T:
-    decoders = _decoders(cls)
+    decoders = _decoders(cls)  # type: ignore[arg-type]  # classes are hashable
     kwargs = {name: decode(data[name]) for name, decode in decoders.items() if name in data}
     return cls(**kwargs)
 
@@ -47,7 +47,7 @@ def loads(cls: type[T], text: str) -> T:
 
 
 @cache
-def _decoders(cls: type) -> dict[str, Decoder]:
+def _decoders(cls: Any) -> dict[str, Decoder]:
     hints = typing.get_type_hints(cls)
     return {f.name: _decoder_for(hints[f.name]) for f in dataclasses.fields(cls)}
 
@@ -78,6 +78,6 @@ def _decoder_for(hint: Any) -> Decoder:
     if origin is list:
         item = _decoder_for(args[0]) if args else _identity
         return lambda v: [item(x) for x in v]
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return lambda v: from_jsonable(hint, v)
     return _identity

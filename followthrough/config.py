@@ -328,9 +328,7 @@ def _zone_table(value: Any, where: _Where, section: str | None, key: str) -> dic
 
 
 def _alias_table(value: Any, where: _Where, section: str | None, key: str) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(
-        isinstance(v, str) and v for v in value.values()
-    ):
+    if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
         raise where.error(section, key, 'a table of "accountId or email" = "login"', value)
     return dict(value)
 
@@ -439,9 +437,7 @@ def _check_together(config: Config, where: _Where) -> None:
         raise where.error("wins", "labels", "a table for fix, tests and docs")
 
 
-def load_config(
-    path: Path, *, env: Mapping[str, str], required: bool = True
-) -> Config:
+def load_config(path: Path, *, env: Mapping[str, str], required: bool = True) -> Config:
     """Read ``path``; a missing file gives the defaults unless ``required``."""
     try:
         text = path.read_text(encoding="utf-8")

@@ -227,18 +227,20 @@ class _ThreadReader:
         builder.original_due, builder.undated_reason = due, reason
         for at, edited in item.edits:
             builder.text = edited.what or builder.text
-            self.apply_edit(builder, edited, at=at)
+            self.apply_edit(builder, edited, at=at, origin=record.id)
         self.inline.append(builder)
 
     def first_due(
         self, command: Command, *, at: datetime, owner: str
     ) -> tuple[datetime | None, str | None]:
         if command.when is None:
-            return None, "no date given: write /promise <what> by <when>"
+            return None, "no date given: add one, e.g. /promise … by Friday"
         resolution = self.resolve(command.when, at=at, owner=owner)
         return resolution.due, resolution.reason
 
-    def apply_edit(self, builder: _Builder, command: Command, *, at: datetime) -> None:
+    def apply_edit(
+        self, builder: _Builder, command: Command, *, at: datetime, origin: str | None = None
+    ) -> None:
         builder.source_line = command.raw
         if command.when is None:
             if builder.due_at(at) is not None:
@@ -251,7 +253,7 @@ class _ThreadReader:
         builder.phrase = command.when
         if resolution.due != builder.due_at(at):
             builder.changes.append(
-                DueChange(at, resolution.due, "edit", None, f"edited line: {command.raw}")
+                DueChange(at, resolution.due, "edit", None, f"edited line: {command.raw}", origin)
             )
 
     def owner_name(self, raw_id: str, display: str | None, owner: str) -> str | None:
@@ -354,8 +356,9 @@ class _ThreadReader:
                     why = "a ticket promise is done by closing or merging the ticket"
                 self.note_ignored(line, why)
                 return
+        record = line.text.record
         target.states.append(
-            StateChange(line.at, "done", None, f"/done in {line.text.record.url}")
+            StateChange(line.at, "done", None, f"/done in {record.url}", record.id)
         )
 
     def apply_revise(self, line: _Line) -> None:
@@ -392,7 +395,7 @@ class _ThreadReader:
             self.note_ignored(line, resolution.reason or "could not read the date")
             return
         target.changes.append(
-            DueChange(line.at, resolution.due, "command", reason, f"{command.raw}")
+            DueChange(line.at, resolution.due, "command", reason, command.raw, line.text.record.id)
         )
 
     def apply_drop(self, line: _Line) -> None:
@@ -400,9 +403,10 @@ class _ThreadReader:
         if target is None:
             self.note_ignored(line, self.others_note(line))
             return
+        record = line.text.record
         target.states.append(
             StateChange(
-                line.at, "released", line.command.reason, f"/drop in {line.text.record.url}"
+                line.at, "released", line.command.reason, f"/drop in {record.url}", record.id
             )
         )
 
@@ -445,16 +449,22 @@ class _ThreadReader:
     def label_added_at(self) -> datetime | None:
         """When the configured label was first added, or None if it never was."""
         thread, wanted = self.thread, self.config.github.label.lower()
-        labelled = [
-            e.at
-            for e in self.bundle.events
-            if e.kind == "labeled" and (e.name or "").lower() == wanted
-        ]
+        history = sorted(
+            (
+                e
+                for e in self.bundle.events
+                if e.kind in ("labeled", "unlabeled") and (e.name or "").lower() == wanted
+            ),
+            key=lambda e: e.at,
+        )
         has_now = any(label.lower() == wanted for label in thread.labels)
-        if not labelled:
+        if not history:
             return thread.created_at if has_now else None
-        first = min(labelled)
-        return thread.created_at if first - thread.created_at <= AT_CREATION else first
+        first = history[0]
+        # An "unlabeled" first means the label came with the ticket (no event for that).
+        if first.kind == "unlabeled" or first.at - thread.created_at <= AT_CREATION:
+            return thread.created_at
+        return first.at
 
     def milestone_dues(self, builder: _Builder) -> None:
         """The due from the milestone at the promise's making, and moves after."""
@@ -470,6 +480,9 @@ class _ThreadReader:
                 moves.append((event.at, event.name))
         if not history and thread.milestone is not None:
             current = thread.milestone.title
+        elif history and history[0].kind == "demilestoned":
+            # Set when the ticket was created (no event for that): it was there from the start.
+            current = history[0].name
         for at, title in moves:
             if at <= builder.made_at:
                 current = title
@@ -484,7 +497,9 @@ class _ThreadReader:
             if new_due is None:
                 continue
             if builder.original_due is None and not builder.changes:
-                builder.changes.append(DueChange(at, new_due, "milestone", None, f"milestone {title!r}"))
+                builder.changes.append(
+                    DueChange(at, new_due, "milestone", None, f"milestone {title!r}")
+                )
                 continue
             if new_due != builder.due_at(at):
                 builder.changes.append(
@@ -540,11 +555,18 @@ class _ThreadReader:
             ticket.original_due = resolution.due
         else:
             ticket.changes.append(
-                DueChange(line.at, resolution.due, "command", None, line.command.raw)
+                DueChange(
+                    line.at,
+                    resolution.due,
+                    "command",
+                    None,
+                    line.command.raw,
+                    line.text.record.id,
+                )
             )
         for at, edited in item.edits:
             if edited.when:
-                self.apply_edit(ticket, edited, at=at)
+                self.apply_edit(ticket, edited, at=at, origin=line.text.record.id)
 
     def github_states(self, builder: _Builder) -> list[StateChange]:
         thread = self.thread
@@ -573,9 +595,7 @@ class _ThreadReader:
                     thread.state_reason if event is events[-1] else None
                 )
                 if reason in GITHUB_RELEASED_REASONS:
-                    states.append(
-                        self.released_by_close(builder, event.at, f"closed as {reason}")
-                    )
+                    states.append(self.released_by_close(builder, event.at, f"closed as {reason}"))
                 else:
                     states.append(StateChange(event.at, "done", None, "issue closed as completed"))
         snapshot = self.github_snapshot(builder)
@@ -661,9 +681,7 @@ class _ThreadReader:
         return builder
 
     def jira_dues(self, builder: _Builder) -> None:
-        history = sorted(
-            (e for e in self.bundle.events if e.kind == "duedate"), key=lambda e: e.at
-        )
+        history = sorted((e for e in self.bundle.events if e.kind == "duedate"), key=lambda e: e.at)
         first = history[0].from_value if history else self.thread.due_date
         builder.original_due = self.jira_day(first)
         if builder.original_due is None:
@@ -775,7 +793,9 @@ def _plain_reason(body: str) -> str:
 
 def _read_versions(
     text: TextHistory,
-) -> tuple[list[tuple[datetime, Command, list[tuple[datetime, Command]]]], list[tuple[datetime, Command]]]:
+) -> tuple[
+    list[tuple[datetime, Command, list[tuple[datetime, Command]]]], list[tuple[datetime, Command]]
+]:
     """Commands of a text's latest version, each with the time it first appeared.
 
     A /promise line is followed by its number k across versions: a changed

@@ -127,9 +127,7 @@ def evaluate_promise(promise: Promise, *, cutoff: datetime, grace: timedelta) ->
             due = original = event.due  # dating an undated promise is not a revision
             continue
         on_time = event.at < due
-        revisions.append(
-            Revision(event.at, due, event.due, event.reason, on_time, event.via)
-        )
+        revisions.append(Revision(event.at, due, event.due, event.reason, on_time, event.via))
         if not on_time:
             late_from.append(due)
         due = event.due
@@ -160,9 +158,7 @@ def _timeline(
 ) -> list[DueChange | StateChange]:
     # At the same instant a due change comes first: "/revise" then "/done" in
     # one comment means the revised due is the one judged.
-    tagged: list[tuple[datetime, int, DueChange | StateChange]] = [
-        (c.at, 0, c) for c in changes
-    ]
+    tagged: list[tuple[datetime, int, DueChange | StateChange]] = [(c.at, 0, c) for c in changes]
     tagged += [(s.at, 1, s) for s in states]
     tagged.sort(key=lambda item: (item[0], item[1]))
     return [item[2] for item in tagged]
@@ -178,7 +174,10 @@ def _status(
     grace: timedelta,
 ) -> tuple[str, str]:
     if state == "released":
-        return "released", "released openly (dropped, closed as not planned / won't do, or label removed)"
+        return (
+            "released",
+            "released openly (dropped, closed as not planned / won't do, or label removed)",
+        )
     if due is None:
         return "undated", "no readable due time, so it is never scored"
     if state == "done":

@@ -22,6 +22,7 @@ class DueChange:
     via: str  # "command" | "edit" | "milestone" | "jira"
     reason: str | None = None
     evidence: str = ""  # the line or event it came from, for `why`
+    origin: str | None = None  # id of the text whose line made the change, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class StateChange:
     state: str  # "done" | "released" | "open"
     reason: str | None = None  # the released reason shown to users
     evidence: str = ""  # what showed it, for `why`
+    origin: str | None = None  # id of the text whose line made the change, if any
 
 
 @dataclass(frozen=True, slots=True)

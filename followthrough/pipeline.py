@@ -34,8 +34,10 @@ class IncompleteSync(Exception):
 
 
 def starter_config() -> str:
-    return resources.files("followthrough").joinpath("templates/config.example.toml").read_text(
-        encoding="utf-8"
+    return (
+        resources.files("followthrough")
+        .joinpath("templates/config.example.toml")
+        .read_text(encoding="utf-8")
     )
 
 
@@ -54,17 +56,23 @@ def jira_source(config: Config) -> JiraSource:
     )
 
 
-def sync_sources(store: Store, config: Config, *, now: datetime, period: Period | None) -> SyncReport:
+def sync_sources(
+    store: Store, config: Config, *, now: datetime, period: Period | None
+) -> SyncReport:
     """Read every configured source; a failing one is reported, the others still run."""
     result = SyncReport()
     if config.github.repos:
-        result.sources.append(_guarded("github", config, lambda: _sync_github(store, config, now, period)))
+        result.sources.append(
+            _guarded("github", config, lambda: _sync_github(store, config, now, period))
+        )
     if config.jira.enabled:
         result.sources.append(_guarded("jira", config, lambda: _sync_jira(store, config, now)))
     return result
 
 
-def _sync_github(store: Store, config: Config, now: datetime, period: Period | None) -> SourceStatus:
+def _sync_github(
+    store: Store, config: Config, now: datetime, period: Period | None
+) -> SourceStatus:
     if not config.secrets.github_token:
         log.warning("GITHUB_TOKEN is not set: reading GitHub unauthenticated (60 requests/hour)")
     with github_source(config) as source:
@@ -158,7 +166,9 @@ def render(report: Report, fmt: str) -> str:
 
 def run_url(env: Mapping[str, str]) -> str | None:
     """The Actions run page, where the step summary holds the full report."""
-    server, repo, run_id = (env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID"))
+    server, repo, run_id = (
+        env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
+    )
     if server and repo and run_id:
         return f"{server.rstrip('/')}/{repo}/actions/runs/{run_id}"
     return None
@@ -215,14 +225,16 @@ def _post(
         marker = f"<!-- followthrough:digest {report.period.label} -->"
         posted = source.post_or_update_comment(issue, marker=marker, body=body)
     except SourceUnavailable as exc:
-        raise CannotPostDigest(config.secrets.redact(f"cannot post the digest on {issue}: {exc}")) from None
+        raise CannotPostDigest(
+            config.secrets.redact(f"cannot post the digest on {issue}: {exc}")
+        ) from None
     store.save_digest(
         period=report.period.label, issue=issue, comment_id=posted.id, url=posted.url, at=now
     )
     return posted
 
 
-# --- why ---------------------------------------------------------------------------------------------
+# --- why --------------------------------------------------------------------------------
 
 
 def explain(store: Store, config: Config, *, target: str, now: datetime) -> str | None:
@@ -234,10 +246,15 @@ def explain(store: Store, config: Config, *, target: str, now: datetime) -> str 
     zone = config.timezone
     out = []
     for promise in matches:
-        outcome = evaluate_promise(promise, cutoff=now + timedelta(microseconds=1), grace=config.grace)
+        outcome = evaluate_promise(
+            promise, cutoff=now + timedelta(microseconds=1), grace=config.grace
+        )
         out.append(f"{promise.id}  ({promise.kind} promise, {promise.source})")
         out.append(f"  url:        {promise.url}")
-        out.append(f"  owner:      {promise.owner}" + (f" ({promise.owner_name})" if promise.owner_name else ""))
+        out.append(
+            f"  owner:      {promise.owner}"
+            + (f" ({promise.owner_name})" if promise.owner_name else "")
+        )
         if promise.co_owners:
             out.append(f"  co-owners:  {', '.join(promise.co_owners)}")
         out.append(f"  text:       {promise.text or '(the ticket itself)'}")
@@ -251,7 +268,8 @@ def explain(store: Store, config: Config, *, target: str, now: datetime) -> str 
             out.append(f"  due:        none — {promise.undated_reason}")
         for change in promise.changes:
             out.append(
-                f"  change:     {iso(change.at, zone)} via {change.via}: due {iso(change.due, zone)}"
+                f"  change:     {iso(change.at, zone)} via {change.via}: "
+                f"due {iso(change.due, zone)}"
                 + (f" — {change.reason}" if change.reason else "")
                 + (f"  [{change.evidence}]" if change.evidence else "")
             )
@@ -267,7 +285,8 @@ def explain(store: Store, config: Config, *, target: str, now: datetime) -> str 
         else:
             for r in outcome.revisions:
                 out.append(
-                    f"  revision:   {iso(r.at, zone)} {iso(r.from_due, zone)} -> {iso(r.to_due, zone)} "
+                    f"  revision:   {iso(r.at, zone)} "
+                    f"{iso(r.from_due, zone)} -> {iso(r.to_due, zone)} "
                     f"({'on time' if r.on_time else 'late'}, via {r.via})"
                 )
             out.append(f"  status:     {outcome.status} as of {iso(now, zone)}")

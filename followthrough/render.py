@@ -60,7 +60,9 @@ def sanitize(text: str | None, *, cap: int = QUOTE_CAP) -> str:
     plain = _MD_ESCAPE.sub(r"\\\1", plain)
     plain = _UNDERSCORE.sub(r"\\_", plain)
     plain = plain.replace("!", "\\!")
-    plain = _LINKISH.sub(lambda m: (m.group(1) or m.group(3)) + ZWSP + (m.group(2) or m.group(4)), plain)
+    plain = _LINKISH.sub(
+        lambda m: (m.group(1) or m.group(3)) + ZWSP + (m.group(2) or m.group(4)), plain
+    )
     # "@name" pings and "#12" cross-references both need breaking up.
     plain = _REF.sub(lambda m: m.group(1) + ZWSP, plain)
     return plain
@@ -108,7 +110,9 @@ def signed_points(change: float | None) -> str:
 
 
 def _groups(report: Report) -> dict[str, list[Outcome]]:
-    groups: dict[str, list[Outcome]] = {s: [] for s in ("kept", "late", "overdue", "open", "released", "undated")}
+    groups: dict[str, list[Outcome]] = {
+        s: [] for s in ("kept", "late", "overdue", "open", "released", "undated")
+    }
     for outcome in report.result.outcomes:
         groups[outcome.status].append(outcome)
     return groups
@@ -147,10 +151,11 @@ def render_text(report: Report, *, width: int | None = None) -> str:
     width = width or shutil.get_terminal_size((110, 20)).columns
     team = report.result.team
     period = report.period
+    first_day = local(period.start, report, "%Y-%m-%d")
+    last_day = local(period.end - timedelta(seconds=1), report, "%Y-%m-%d")
     lines = [
         click.style(f"followthrough · {period.label}", bold=True)
-        + f"  {local(period.start, report, '%Y-%m-%d')} – "
-        + f"{local(period.end - timedelta(seconds=1), report, '%Y-%m-%d')} ({report.config.timezone_name})",
+        + f"  {first_day} – {last_day} ({report.config.timezone_name})",
         "",
         click.style(f"Follow-through {percent(team.rate)}", bold=True)
         + f"  {team.kept_scored} of {team.scored} scored promises kept  "
@@ -183,7 +188,9 @@ def render_text(report: Report, *, width: int | None = None) -> str:
         lines += ["", click.style("Sources", bold=True)]
         for source in report.sources:
             state = click.style("ok", fg="green") if source.ok else click.style("FAILED", fg="red")
-            lines.append(f"  {source.name}: {state}" + (f" — {source.error}" if source.error else ""))
+            lines.append(
+                f"  {source.name}: {state}" + (f" — {source.error}" if source.error else "")
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -250,7 +257,9 @@ def _builtin(autoescape: bool) -> jinja2.Environment:
     return _environment(jinja2.PackageLoader("followthrough", "templates"), autoescape=autoescape)
 
 
-def digest_context(report: Report, *, limit: int | None, full_report_url: str | None) -> dict[str, Any]:
+def digest_context(
+    report: Report, *, limit: int | None, full_report_url: str | None
+) -> dict[str, Any]:
     mentions = report.config.digest.mentions
     groups = _groups(report)
 
@@ -350,7 +359,9 @@ def trend_svg(report: Report, *, width: int = 640, height: int = 160) -> str:
         x = pad + i * step
         y = height - pad - point.rate * (height - 2 * pad)
         coords.append((x, y, point))
-    path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y, _) in enumerate(coords))
+    path = " ".join(
+        f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y, _) in enumerate(coords)
+    )
     dots = "".join(
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5"><title>{p.period.label}: '
         f"{percent(p.rate)} ({p.kept}/{p.scored})</title></circle>"

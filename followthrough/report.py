@@ -19,6 +19,7 @@ from followthrough.evaluate import (
     Period,
     PeriodResult,
     TrendPoint,
+    cutoff_for,
     evaluate_period,
     evaluate_trend,
     period_for,
@@ -102,7 +103,7 @@ def build_report(
         result=result,
         trend=trend,
         wins=list(wins),
-        kudos=[k for k in kudos if period.start <= k.at < min(period.end, now + timedelta(0, 1))],
+        kudos=[k for k in kudos if period.start <= k.at < cutoff_for(period, now)],
         sources=list(sources),
         config=config,
         owner=owner,
@@ -176,9 +177,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "generated_at": iso(report.generated_at, zone),
         "promises": [outcome_json(o, zone) for o in report.result.outcomes],
         "wins": [win_json(w, zone) for w in report.wins],
-        "kudos": [
-            {"from": k.giver, "to": k.to, "why": k.why, "url": k.url} for k in report.kudos
-        ],
+        "kudos": [{"from": k.giver, "to": k.to, "why": k.why, "url": k.url} for k in report.kudos],
         "stats": {
             "team": report.result.team.as_dict(),
             "by_owner": {o: s.as_dict() for o, s in report.result.by_owner.items()},

@@ -69,7 +69,7 @@ class Store:
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
-        self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+        self.db.table("meta").upsert({"key": key, "value": value}, pk="key")
 
     def get_cursor(self, name: str) -> datetime | None:
         value = self.get_meta(f"cursor:{name}")
@@ -77,6 +77,10 @@ class Store:
 
     def set_cursor(self, name: str, value: datetime) -> None:
         self.set_meta(f"cursor:{name}", value.isoformat())
+
+    def clear_cursor(self, name: str) -> None:
+        with self.conn:
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (f"cursor:{name}",))
 
     # -- raw records -----------------------------------------------------------
 
@@ -97,7 +101,7 @@ class Store:
         ]
         if rows:
             with self.conn:
-                self.db["threads"].upsert_all(rows, pk="id")
+                self.db.table("threads").upsert_all(rows, pk="id")
 
     def save_texts(self, texts: Iterable[TextRecord]) -> None:
         """Upsert texts; a changed body is kept as a new version, never overwritten."""
@@ -114,7 +118,7 @@ class Store:
                 elif previous != text.body:
                     versions.append(_version(text, max(text.updated_at, text.created_at)))
                 known[text.id] = text.body
-            self.db["texts"].upsert_all(
+            self.db.table("texts").upsert_all(
                 (
                     {
                         "id": t.id,
@@ -130,7 +134,7 @@ class Store:
                 pk="id",
             )
             if versions:
-                self.db["text_versions"].upsert_all(versions, pk=("text_id", "at"))
+                self.db.table("text_versions").upsert_all(versions, pk=("text_id", "at"))
 
     def _latest_bodies(self, ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -154,7 +158,7 @@ class Store:
         """Replace the events known for a thread (a fetch lists all of them)."""
         with self.conn:
             self.conn.execute("DELETE FROM events WHERE thread_id = ?", (thread_id,))
-            self.db["events"].insert_all(
+            self.db.table("events").insert_all(
                 (
                     {
                         "id": e.id,
@@ -179,12 +183,12 @@ class Store:
         ]
         if rows:
             with self.conn:
-                self.db["milestones"].upsert_all(rows, pk="id")
+                self.db.table("milestones").upsert_all(rows, pk="id")
 
     def save_reviews(self, thread_id: str, reviews: Sequence[ReviewRecord], *, seen: str) -> None:
         with self.conn:
             self.conn.execute("DELETE FROM reviews WHERE thread_id = ?", (thread_id,))
-            self.db["reviews"].insert_all(
+            self.db.table("reviews").insert_all(
                 ({"id": r.id, "thread_id": thread_id, "data": codec.dumps(r)} for r in reviews),
                 pk="id",
                 replace=True,
@@ -201,9 +205,9 @@ class Store:
         return None if row is None else codec.loads(ThreadRecord, row[0])
 
     def load_threads(self, *, source: str | None = None) -> list[ThreadRecord]:
-        sql, args = "SELECT data FROM threads", ()
+        sql, args = "SELECT data FROM threads", []
         if source:
-            sql, args = sql + " WHERE source = ?", (source,)
+            sql, args = sql + " WHERE source = ?", [source]
         return [codec.loads(ThreadRecord, row[0]) for row in self.conn.execute(sql, args)]
 
     def thread_ids(self) -> list[str]:
@@ -242,7 +246,9 @@ class Store:
         for text_id, at, body in rows:
             versions.setdefault(text_id, []).append((datetime.fromisoformat(at), body))
         for record in self.load_texts(thread_id):
-            yield TextHistory(record, tuple(versions.get(record.id, [(record.created_at, record.body)])))
+            yield TextHistory(
+                record, tuple(versions.get(record.id, [(record.created_at, record.body)]))
+            )
 
     def load_events(self, thread_id: str) -> list[EventRecord]:
         rows = self.conn.execute(
@@ -338,8 +344,10 @@ class Store:
 
     # -- digests -------------------------------------------------------------------
 
-    def save_digest(self, *, period: str, issue: str, comment_id: int, url: str, at: datetime) -> None:
-        self.db["digests"].upsert(
+    def save_digest(
+        self, *, period: str, issue: str, comment_id: int, url: str, at: datetime
+    ) -> None:
+        self.db.table("digests").upsert(
             {
                 "period": period,
                 "issue": issue,
@@ -385,8 +393,11 @@ def encode_promise(p: Promise) -> str:
             p.made_at.isoformat(),
             p.original_due.isoformat() if p.original_due else None,
             p.undated_reason,
-            [[c.at.isoformat(), c.due.isoformat(), c.via, c.reason, c.evidence] for c in p.changes],
-            [[s.at.isoformat(), s.state, s.reason, s.evidence] for s in p.states],
+            [
+                [c.at.isoformat(), c.due.isoformat(), c.via, c.reason, c.evidence, c.origin]
+                for c in p.changes
+            ],
+            [[s.at.isoformat(), s.state, s.reason, s.evidence, s.origin] for s in p.states],
             p.private,
             p.source_line,
             p.phrase,
@@ -436,8 +447,8 @@ def decode_promise(text: str) -> Promise:
         made_at=parse(made_at),
         original_due=parse(original_due) if original_due else None,
         undated_reason=undated_reason,
-        changes=tuple(DueChange(parse(a), parse(d), v, r, e) for a, d, v, r, e in changes),
-        states=tuple(StateChange(parse(a), s, r, e) for a, s, r, e in states),
+        changes=tuple(DueChange(parse(a), parse(d), v, r, e, o) for a, d, v, r, e, o in changes),
+        states=tuple(StateChange(parse(a), s, r, e, o) for a, s, r, e, o in states),
         private=private,
         source_line=source_line,
         phrase=phrase,
@@ -452,7 +463,7 @@ def decode_promise(text: str) -> Promise:
 def migrate(db: sqlite_utils.Database) -> None:
     """Create or upgrade the schema; idempotent."""
     if "meta" not in db.table_names():
-        db["meta"].create({"key": str, "value": str}, pk="key")
+        db.table("meta").create({"key": str, "value": str}, pk="key")
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     version = int(row[0]) if row else 0
     if version > SCHEMA_VERSION:
@@ -461,11 +472,11 @@ def migrate(db: sqlite_utils.Database) -> None:
         )
     if version < 1:
         _create_v1(db)
-    db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+    db.table("meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
 
 def _create_v1(db: sqlite_utils.Database) -> None:
-    tables = {
+    tables: dict[str, tuple[dict[str, Any], str | tuple[str, ...]]] = {
         "threads": (
             {
                 "id": str,
@@ -514,7 +525,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         ),
     }
     for name, (columns, pk) in tables.items():
-        db[name].create(columns, pk=pk, if_not_exists=True)
+        db.table(name).create(columns, pk=pk, if_not_exists=True)
     for table, cols in (
         ("threads", ["repo", "kind"]),
         ("threads", ["merged_ts"]),
@@ -526,4 +537,4 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         ("kudos", ["at"]),
         ("promise_texts", ["thread_id"]),
     ):
-        db[table].create_index(cols, if_not_exists=True)
+        db.table(table).create_index(cols, if_not_exists=True)

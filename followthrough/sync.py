@@ -15,6 +15,8 @@ happen on the calling thread.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import queue
 from collections.abc import Callable, Sequence
@@ -27,12 +29,16 @@ from followthrough.config import Config
 from followthrough.derive import derive_thread
 from followthrough.evaluate import Period, evaluate_promise
 from followthrough.records import SourceStatus, ThreadRecord
+from followthrough.sources.github import GitHubSource, IssuePage, RepoInfo, TextPage
 from followthrough.store import Store, decode_promise
 from followthrough.wins import is_bot
 
 log = logging.getLogger(__name__)
 
 SAFETY_MARGIN = timedelta(minutes=10)
+# A repo's privacy and name are read again after this long (the digest's own
+# target repo is always read fresh before posting).
+REPO_INFO_TTL = timedelta(hours=1)
 REPO_WORKERS = 4
 
 
@@ -127,7 +133,7 @@ def _run_workers(
 class GitHubSync:
     config: Config
     store: Store
-    source: Any  # followthrough.sources.github.GitHubSource (duck-typed for clarity of tests)
+    source: GitHubSource
     started: datetime
     period: Period | None
     changed: set[str] = field(default_factory=set)
@@ -144,7 +150,7 @@ class GitHubSync:
         return watermark
 
     def run(self) -> SourceStatus:
-        repos = self.source.fetch_repos(self.config.github.repos)
+        repos = self._repos()
         names = [r.full_name for r in repos]
         errors = _run_workers([(n, self._listings_task(n)) for n in names], self._save_page)
         # Derive what the listings changed, so the follow-up knows the ticket promises.
@@ -160,7 +166,7 @@ class GitHubSync:
                 watermark = self.started - SAFETY_MARGIN
                 for listing in ("issues", "comments", "review-comments"):
                     self.store.set_cursor(self.cursor_name(name, listing), watermark)
-                    self.store.set_meta(self.cursor_name(name, listing) + ":partial", "")
+                    self.store.clear_cursor(self.cursor_name(name, listing) + ":partial")
         if self.changed:
             rederive(self.store, self.config, sorted(self.changed))
         messages = [f"{repo}: {_message(exc)}" for repo, exc in sorted(errors.items())]
@@ -171,32 +177,52 @@ class GitHubSync:
             requests=self.source.requests,
         )
 
+    def _repos(self) -> list[RepoInfo]:
+        """The configured repos; names seen within REPO_INFO_TTL cost no request."""
+        fresh = []
+        for pattern in self.config.github.repos:
+            if pattern.endswith("/*"):
+                continue
+            cached = self.store.get_meta(f"repo:{pattern.lower()}")
+            if cached:
+                seen_at, info = json.loads(cached)
+                if self.started - datetime.fromisoformat(seen_at) < REPO_INFO_TTL:
+                    fresh.append(RepoInfo(**info))
+        self.source.remember_repos(fresh)
+        repos: list[RepoInfo] = self.source.fetch_repos(self.config.github.repos)
+        for info in repos:
+            self.store.set_meta(
+                f"repo:{info.full_name.lower()}",
+                json.dumps([self.started.isoformat(), dataclasses.asdict(info)]),
+            )
+        return repos
+
     # -- phase 1: listings --------------------------------------------------------------
 
     def _listings_task(self, repo: str) -> Callable[[Callable[[Any], None]], None]:
         since = {k: self.since(repo, k) for k in ("issues", "comments", "review-comments")}
 
         def task(emit: Callable[[Any], None]) -> None:
-            for page in self.source.fetch_issues(repo, since=since["issues"]):
-                emit(("issues", page))
-            for page in self.source.fetch_issue_comments(repo, since=since["comments"]):
-                emit(("comments", page))
-            for page in self.source.fetch_review_comments(repo, since=since["review-comments"]):
-                emit(("review-comments", page))
+            for issues in self.source.fetch_issues(repo, since=since["issues"]):
+                emit(("issues", issues))
+            for texts in self.source.fetch_issue_comments(repo, since=since["comments"]):
+                emit(("comments", texts))
+            for texts in self.source.fetch_review_comments(repo, since=since["review-comments"]):
+                emit(("review-comments", texts))
 
         return task
 
-    def _save_page(self, repo: str, item: tuple[str, Any]) -> None:
+    def _save_page(self, repo: str, item: tuple[str, IssuePage | TextPage]) -> None:
         listing, page = item
-        if listing == "issues":
+        if isinstance(page, IssuePage):
             self.store.save_threads(page.threads)
-            self.store.save_texts(page.bodies)
+            texts = page.bodies
             self.changed.update(t.id for t in page.threads)
-            self.listed_texts.update(t.id for t in page.bodies)
         else:
-            self.store.save_texts(page.texts)
-            self.changed.update(t.thread_id for t in page.texts)
-            self.listed_texts.update(t.id for t in page.texts)
+            texts = page.texts
+        self.store.save_texts(texts)
+        self.changed.update(t.thread_id for t in texts)
+        self.listed_texts.update(t.id for t in texts)
         if page.last_updated_at is not None:
             self.store.set_cursor(
                 self.cursor_name(repo, listing) + ":partial", page.last_updated_at
@@ -243,7 +269,7 @@ class GitHubSync:
                 if self.store.reviews_seen(thread.id) == thread.updated_at.isoformat():
                     continue
                 plan.reviews.append((thread.number, thread))
-        plan.checks = self._unresolved_comment_texts(repo)
+        plan.checks = self._texts_to_verify(repo)
         return plan
 
     def _is_ticket(self, thread_id: str) -> bool:
@@ -252,10 +278,16 @@ class GitHubSync:
         ).fetchone()
         return row is not None
 
-    def _unresolved_comment_texts(self, repo: str) -> list[str]:
-        """Comments holding a promise not yet done or released, not listed in this run."""
+    def _texts_to_verify(self, repo: str) -> list[str]:
+        """Comments whose deletion would change what this run reports.
+
+        GitHub lists no deletions, so each comment that made or moved a promise
+        still in play (unresolved now, or changed during the reporting period)
+        is checked once, unless this run's listings just showed it.
+        """
         prefix = f"github:{repo}#"
-        now = self.started + timedelta(microseconds=1)
+        cutoff = self.started + timedelta(microseconds=1)
+        since = self.period.start if self.period is not None else self.started
         texts: set[str] = set()
         rows = self.store.conn.execute(
             "SELECT data FROM promises WHERE thread_id LIKE ? ESCAPE '\\'",
@@ -263,14 +295,19 @@ class GitHubSync:
         )
         for (data,) in rows:
             promise = decode_promise(data)
-            if promise.kind != "inline" or not _is_comment(promise.id):
+            outcome = evaluate_promise(promise, cutoff=cutoff, grace=self.config.grace)
+            if outcome is None:
                 continue
-            text_id = promise.id.rsplit(":", 1)[0]
-            if text_id in self.listed_texts:
+            moments = [c.at for c in promise.changes] + [s.at for s in promise.states]
+            in_play = outcome.status in ("open", "overdue", "undated") or any(
+                since <= m < cutoff for m in moments
+            )
+            if not in_play:
                 continue
-            outcome = evaluate_promise(promise, cutoff=now, grace=self.config.grace)
-            if outcome is not None and outcome.status in ("open", "overdue", "undated"):
-                texts.add(text_id)
+            origins = {c.origin for c in promise.changes} | {s.origin for s in promise.states}
+            if promise.kind == "inline":
+                origins.add(promise.id.rsplit(":", 1)[0])
+            texts |= {t for t in origins if t and _is_comment(t) and t not in self.listed_texts}
         return sorted(texts)
 
     def _save_follow_up(self, repo: str, item: tuple[str, Any]) -> None:
@@ -331,7 +368,7 @@ class JiraSync:
             if page.last_updated_at is not None:
                 self.store.set_cursor(self.CURSOR + ":partial", page.last_updated_at)
         self.store.set_cursor(self.CURSOR, self.started - SAFETY_MARGIN)
-        self.store.set_meta(self.CURSOR + ":partial", "")
+        self.store.clear_cursor(self.CURSOR + ":partial")
         if changed:
             rederive(self.store, self.config, sorted(set(changed)))
         return SourceStatus(name="jira", ok=True, error=None, requests=self.source.requests)
@@ -346,4 +383,3 @@ class JiraSync:
         gone = [t.id for t in self.store.load_texts(thread.id) if t.id not in present]
         if gone:
             self.store.mark_deleted(gone)
-

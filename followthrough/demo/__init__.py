@@ -14,9 +14,10 @@ import tempfile
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from followthrough import codec, pipeline
+from followthrough.clock import parse_now
 from followthrough.config import config_from_mapping
 from followthrough.evaluate import parse_period, period_for
 from followthrough.records import (
@@ -44,26 +45,37 @@ def load_sample() -> dict[str, Any]:
 
 
 def fill_store(store: Store, sample: dict[str, Any]) -> None:
-    """Save the sample's raw records the way a sync would."""
+    """Save the sample's raw records the way a sync would: oldest versions first."""
     store.save_threads(codec.from_jsonable(ThreadRecord, t) for t in sample["threads"])
+    rounds: list[list[TextRecord]] = []
     for item in sample["texts"]:
         record = codec.from_jsonable(TextRecord, item["record"])
-        for at, body in item.get("versions") or [[record.updated_at.isoformat(), record.body]]:
-            moment = datetime.fromisoformat(at)
-            store.save_texts([dataclasses.replace(record, body=body, updated_at=moment)])
-    events: dict[str, list[EventRecord]] = {}
-    for e in sample.get("events", []):
-        event = codec.from_jsonable(EventRecord, e)
-        events.setdefault(event.thread_id, []).append(event)
-    for thread_id, items in events.items():
-        store.save_events(thread_id, items)
-    store.save_milestones(codec.from_jsonable(MilestoneRecord, m) for m in sample.get("milestones", []))
-    reviews: dict[str, list[ReviewRecord]] = {}
-    for r in sample.get("reviews", []):
-        review = codec.from_jsonable(ReviewRecord, r)
-        reviews.setdefault(review.thread_id, []).append(review)
-    for thread_id, items in reviews.items():
-        store.save_reviews(thread_id, items, seen="demo")
+        versions = item.get("versions") or [[record.updated_at.isoformat(), record.body]]
+        for i, (at, body) in enumerate(versions):
+            if len(rounds) <= i:
+                rounds.append([])
+            edited = dataclasses.replace(record, body=body, updated_at=datetime.fromisoformat(at))
+            rounds[i].append(edited)
+    for texts in rounds:
+        store.save_texts(texts)
+    for thread_id, events in _grouped(EventRecord, sample.get("events", [])).items():
+        store.save_events(thread_id, events)
+    store.save_milestones(
+        codec.from_jsonable(MilestoneRecord, m) for m in sample.get("milestones", [])
+    )
+    for thread_id, reviews in _grouped(ReviewRecord, sample.get("reviews", [])).items():
+        store.save_reviews(thread_id, reviews, seen="demo")
+
+
+R = TypeVar("R", EventRecord, ReviewRecord)
+
+
+def _grouped(cls: type[R], items: list[dict[str, Any]]) -> dict[str, list[R]]:
+    grouped: dict[str, list[R]] = {}
+    for item in items:
+        record = codec.from_jsonable(cls, item)
+        grouped.setdefault(record.thread_id, []).append(record)
+    return grouped
 
 
 def run_demo(
@@ -75,22 +87,24 @@ def run_demo(
 ) -> str:
     sample = load_sample()
     config = config_from_mapping(sample["config"], env={})
-    now = datetime.fromisoformat(now_text) if now_text else datetime.fromisoformat(sample["now"])
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=config.timezone)
+    now = parse_now(now_text or sample["now"], config.timezone)
     if period_label:
         period = parse_period(period_label, config.timezone)
         if period is None:
             raise DemoError(f'--period must be an ISO week like 2026-W47, got "{period_label}"')
     else:
         # The last full week before the sample's "now".
-        period = period_for(period_for(now, config.timezone).start - timedelta(seconds=1), config.timezone)
+        period = period_for(
+            period_for(now, config.timezone).start - timedelta(seconds=1), config.timezone
+        )
     with tempfile.TemporaryDirectory(prefix="followthrough-demo-") as folder:
         store = Store(Path(folder) / "demo.db")
         try:
             fill_store(store, sample)
             rederive(store, config)
-            sources = [SourceStatus(name=name, ok=True) for name in sample.get("sources", ["github"])]
+            sources = [
+                SourceStatus(name=name, ok=True) for name in sample.get("sources", ["github"])
+            ]
             report = pipeline.make_report(
                 store, config, now=now, period=period, owner=owner, sources=sources
             )
@@ -99,4 +113,3 @@ def run_demo(
     if fmt == "markdown":
         return pipeline.digest_body(report, env={})
     return pipeline.render(report, fmt)
-

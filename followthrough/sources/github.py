@@ -464,6 +464,11 @@ class GitHubSource:
         self._repos.update(seen)
         return list(chosen.values())
 
+    def remember_repos(self, infos: Iterable[RepoInfo]) -> None:
+        """Seed the repo cache from an earlier run, so named repos cost no request."""
+        for info in infos:
+            self._repos[info.full_name.lower()] = info
+
     def fetch_repo_private(self, repo: str) -> bool:
         """Whether ``repo`` is private; free after :meth:`fetch_repos`, else one request."""
         _split_repo(repo)

@@ -23,7 +23,7 @@ from followthrough.records import (
     TextRecord,
     ThreadRecord,
 )
-from followthrough.sources.github import GitHubSource, RepoInfo, GitHubUnavailable
+from followthrough.sources.github import GitHubSource, GitHubUnavailable, RepoInfo
 from tests.fakes.github import FakeGitHub
 
 TOKEN = "ghp_s3cretT0kenValue"

@@ -52,12 +52,27 @@ def test_the_example_file_documents_every_key_and_loads() -> None:
     keys = {k for k, v in raw.items() if not isinstance(v, dict)}
     keys |= {f"{s}.{k}" for s, table in raw.items() if isinstance(table, dict) for k in table}
     assert keys == {
-        "timezone", "workdays", "workday_end", "date_order", "grace",
-        "people.leaders", "people.timezones", "people.aliases",
-        "github.repos", "github.label", "github.api_url",
-        "jira.server", "jira.jql", "jira.wontdo_resolutions",
-        "wins.long_running_days", "wins.exclude", "wins.labels",
-        "digest.issue", "digest.template", "digest.mentions", "digest.allow_private",
+        "timezone",
+        "workdays",
+        "workday_end",
+        "date_order",
+        "grace",
+        "people.leaders",
+        "people.timezones",
+        "people.aliases",
+        "github.repos",
+        "github.label",
+        "github.api_url",
+        "jira.server",
+        "jira.jql",
+        "jira.wontdo_resolutions",
+        "wins.long_running_days",
+        "wins.exclude",
+        "wins.labels",
+        "digest.issue",
+        "digest.template",
+        "digest.mentions",
+        "digest.allow_private",
     }
     load_config(example, env={})
 
@@ -114,34 +129,77 @@ mentions = true
 
 
 def test_api_url_falls_back_to_environment_then_public() -> None:
-    assert config_from_mapping({}, env={"GITHUB_API_URL": "https://ghe/api/v3/"}).github_api_url() == "https://ghe/api/v3"
+    assert (
+        config_from_mapping({}, env={"GITHUB_API_URL": "https://ghe/api/v3/"}).github_api_url()
+        == "https://ghe/api/v3"
+    )
     assert config_from_mapping({}, env={}).github_api_url() == "https://api.github.com"
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('timezone = "Mars/Olympus"\n', 'followthrough.toml:1: timezone must be an IANA time zone name like "Europe/Berlin", got "Mars/Olympus"'),
-        ('grace = "soon"\n', 'followthrough.toml:1: grace must be a duration like "0m", "90m", "2h" or "1d", got "soon"'),
-        ('workday_end = "5pm"\n', 'followthrough.toml:1: workday_end must be a time of day "HH:MM", got "5pm"'),
-        ('date_order = "YMD"\n', 'followthrough.toml:1: date_order must be "", "MDY" or "DMY", got "YMD"'),
-        ('workdays = ["Mon", "Funday"]\n', 'followthrough.toml:1: workdays must be a non-empty list of weekdays from "Mon" to "Sun", got "Funday"'),
-        ('[github]\nrepos = ["acme"]\n', 'followthrough.toml:2: [github] repos must be a list of "owner/name" or "owner/*", got "acme"'),
-        ('[github]\nrepos = "acme/api"\n', 'followthrough.toml:2: [github] repos must be a list of "owner/name" or "owner/*", got "acme/api"'),
-        ('[digest]\nissue = "acme/team"\n', 'followthrough.toml:2: [digest] issue must be an issue like "owner/repo#1", got "acme/team"'),
-        ('[digest]\nmentions = "no"\n', 'followthrough.toml:2: [digest] mentions must be true or false, got "no"'),
-        ('[people]\ntimezones = { alice = "Nowhere" }\n', 'followthrough.toml:2: [people] timezones must be a table of login = "IANA zone" (alice has an unknown zone), got "Nowhere"'),
-        ('[wins]\nlong_running_days = -1\n', "followthrough.toml:2: [wins] long_running_days must be a whole number of days (0 or more), got -1"),
-        ('[jira]\nserver = "https://j.example"\n', "followthrough.toml: [jira] jql must be set when [jira] server is set (the tickets to track)"),
+        (
+            'timezone = "Mars/Olympus"\n',
+            'followthrough.toml:1: timezone must be an IANA time zone name like "Europe/Berlin", got "Mars/Olympus"',
+        ),
+        (
+            'grace = "soon"\n',
+            'followthrough.toml:1: grace must be a duration like "0m", "90m", "2h" or "1d", got "soon"',
+        ),
+        (
+            'workday_end = "5pm"\n',
+            'followthrough.toml:1: workday_end must be a time of day "HH:MM", got "5pm"',
+        ),
+        (
+            'date_order = "YMD"\n',
+            'followthrough.toml:1: date_order must be "", "MDY" or "DMY", got "YMD"',
+        ),
+        (
+            'workdays = ["Mon", "Funday"]\n',
+            'followthrough.toml:1: workdays must be a non-empty list of weekdays from "Mon" to "Sun", got "Funday"',
+        ),
+        (
+            '[github]\nrepos = ["acme"]\n',
+            'followthrough.toml:2: [github] repos must be a list of "owner/name" or "owner/*", got "acme"',
+        ),
+        (
+            '[github]\nrepos = "acme/api"\n',
+            'followthrough.toml:2: [github] repos must be a list of "owner/name" or "owner/*", got "acme/api"',
+        ),
+        (
+            '[digest]\nissue = "acme/team"\n',
+            'followthrough.toml:2: [digest] issue must be an issue like "owner/repo#1", got "acme/team"',
+        ),
+        (
+            '[digest]\nmentions = "no"\n',
+            'followthrough.toml:2: [digest] mentions must be true or false, got "no"',
+        ),
+        (
+            '[people]\ntimezones = { alice = "Nowhere" }\n',
+            'followthrough.toml:2: [people] timezones must be a table of login = "IANA zone" (alice has an unknown zone), got "Nowhere"',
+        ),
+        (
+            "[wins]\nlong_running_days = -1\n",
+            "followthrough.toml:2: [wins] long_running_days must be a whole number of days (0 or more), got -1",
+        ),
+        (
+            '[jira]\nserver = "https://j.example"\n',
+            "followthrough.toml: [jira] jql must be set when [jira] server is set (the tickets to track)",
+        ),
     ],
 )
-def test_bad_values_name_file_line_key_and_expectation(tmp_path: Path, text: str, message: str) -> None:
+def test_bad_values_name_file_line_key_and_expectation(
+    tmp_path: Path, text: str, message: str
+) -> None:
     assert error_for(tmp_path, text).replace(str(tmp_path) + "/", "") == message
 
 
 def test_unknown_key_is_an_error_not_a_silent_default(tmp_path: Path) -> None:
     message = error_for(tmp_path, '[github]\nrepo = ["acme/api"]\n')
-    assert message.endswith("followthrough.toml:2: unknown key [github] repo (known keys: repos, label, api_url)")
+    assert message.endswith(
+        "followthrough.toml:2: unknown key [github] repo (known keys: repos, label, api_url)"
+    )
 
 
 def test_a_token_in_the_file_is_refused_with_a_pointer_to_the_environment(tmp_path: Path) -> None:

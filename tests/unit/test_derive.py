@@ -59,7 +59,9 @@ class Thread:
         self.milestones: dict[str, str | None] = {}
         self.next_id = 100
 
-    def body(self, text: str, *, author: str | None = None, edits: tuple[tuple[datetime, str], ...] = ()) -> Thread:
+    def body(
+        self, text: str, *, author: str | None = None, edits: tuple[tuple[datetime, str], ...] = ()
+    ) -> Thread:
         record = TextRecord(
             id=f"{self.thread.id}:body",
             thread_id=self.thread.id,
@@ -121,7 +123,9 @@ class Thread:
 
     def derived(self, config: Config | None = None) -> Any:
         bundle = ThreadBundle(
-            thread=self.thread, texts=tuple(self.texts), events=tuple(self.events),
+            thread=self.thread,
+            texts=tuple(self.texts),
+            events=tuple(self.events),
             milestone_dues=self.milestones,
         )
         return derive_thread(bundle, config=config or cfg())
@@ -145,9 +149,16 @@ def berlin(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
 
 
 def test_inline_promises_from_body_comment_and_review_comment_with_ids() -> None:
-    t = Thread().body("Plan:\n/promise send the retro notes by Friday\n/promise book the room by Wed")
+    t = Thread().body(
+        "Plan:\n/promise send the retro notes by Friday\n/promise book the room by Wed"
+    )
     cid = t.comment("/promise review the runbook by tomorrow", by="bob", at=T0 + timedelta(hours=1))
-    rid = t.comment("/promise add a test by Thursday", by="carol", at=T0 + timedelta(hours=2), kind="review-comment")
+    rid = t.comment(
+        "/promise add a test by Thursday",
+        by="carol",
+        at=T0 + timedelta(hours=2),
+        kind="review-comment",
+    )
     promises = by_id(t.derive())
     assert set(promises) == {
         f"github:{REPO}#12:body:1",
@@ -197,7 +208,9 @@ def test_done_twice_walks_back_through_the_open_promises() -> None:
 def test_done_n_counts_only_the_authors_own_inline_promises_in_time_order() -> None:
     t = Thread().body("/promise alice one by Friday")
     t.comment("/promise bob one by Friday", by="bob", at=T0 + timedelta(hours=1))
-    t.comment("/promise alice two\n/promise alice three by Friday", by="alice", at=T0 + timedelta(hours=2))
+    t.comment(
+        "/promise alice two\n/promise alice three by Friday", by="alice", at=T0 + timedelta(hours=2)
+    )
     t.comment("/done 3", by="alice", at=T0 + timedelta(days=1))
     statuses = {p.text: judge(p).status for p in t.derive()}
     assert statuses == {
@@ -227,12 +240,18 @@ def test_done_does_not_apply_to_a_ticket_promise() -> None:
 
 def test_revise_before_due_is_an_open_revision_with_its_reason() -> None:
     t = Thread().body("/promise send the notes by Friday")
-    t.comment("/revise next Friday because the vendor slipped", by="alice", at=T0 + timedelta(days=2))
+    t.comment(
+        "/revise next Friday because the vendor slipped", by="alice", at=T0 + timedelta(days=2)
+    )
     (p,) = t.derive()
     outcome = judge(p, cutoff=berlin(25, 12))
     assert outcome.status == "open"
     (revision,) = outcome.revisions
-    assert (revision.on_time, revision.reason, revision.via) == (True, "the vendor slipped", "command")
+    assert (revision.on_time, revision.reason, revision.via) == (
+        True,
+        "the vendor slipped",
+        "command",
+    )
     assert revision.to_due == berlin(27, 23, 59, 59)
 
 
@@ -295,7 +314,9 @@ def test_kudos_are_collected_with_their_author() -> None:
 
 
 def test_commands_in_code_and_quotes_do_nothing() -> None:
-    t = Thread().body("```\n/promise not me by Friday\n```\n> /promise nor me by Friday\n/promise me by Friday")
+    t = Thread().body(
+        "```\n/promise not me by Friday\n```\n> /promise nor me by Friday\n/promise me by Friday"
+    )
     (p,) = t.derive()
     assert p.text == "me"
     assert p.id.endswith(":body:1")
@@ -349,7 +370,9 @@ def test_a_done_line_added_by_editing_counts_from_the_edit() -> None:
 
 def test_a_promise_line_removed_by_editing_is_gone() -> None:
     t = Thread()
-    t.comment("/promise x by Friday", by="alice", at=T0, edits=((T0 + timedelta(hours=1), "never mind"),))
+    t.comment(
+        "/promise x by Friday", by="alice", at=T0, edits=((T0 + timedelta(hours=1), "never mind"),)
+    )
     assert t.derive() == []
 
 
@@ -396,12 +419,18 @@ def test_later_owner_promise_by_line_is_a_command_revision() -> None:
     (ticket,) = t.derive()
     outcome = judge(ticket)
     (revision,) = outcome.revisions
-    assert (revision.via, revision.on_time, revision.to_due) == ("command", True, berlin(27, 23, 59, 59))
+    assert (revision.via, revision.on_time, revision.to_due) == (
+        "command",
+        True,
+        berlin(27, 23, 59, 59),
+    )
     assert any("mallory" in n for n in ticket.notes)
 
 
 def test_milestone_move_is_a_revision_until_the_owner_sets_the_due() -> None:
-    t = Thread(labels=("commitment",), milestone=MilestoneRef(4, "Sprint 48", "2026-11-27T00:00:00Z"))
+    t = Thread(
+        labels=("commitment",), milestone=MilestoneRef(4, "Sprint 48", "2026-11-27T00:00:00Z")
+    )
     t.body("x")
     t.milestones = {"Sprint 47": "2026-11-20T00:00:00Z", "Sprint 48": "2026-11-27T00:00:00Z"}
     t.event("labeled", T0, name="commitment")
@@ -412,7 +441,11 @@ def test_milestone_move_is_a_revision_until_the_owner_sets_the_due() -> None:
     outcome = judge(ticket)
     assert outcome.original_due_at == berlin(20, 23, 59, 59)
     (revision,) = outcome.revisions
-    assert (revision.via, revision.on_time, revision.to_due) == ("milestone", True, berlin(27, 23, 59, 59))
+    assert (revision.via, revision.on_time, revision.to_due) == (
+        "milestone",
+        True,
+        berlin(27, 23, 59, 59),
+    )
 
 
 def test_milestone_moves_after_an_owner_line_do_not_count() -> None:
@@ -429,12 +462,51 @@ def test_milestone_moves_after_an_owner_line_do_not_count() -> None:
 @pytest.mark.parametrize(
     ("fields", "status"),
     [
-        ({"state": "closed", "state_reason": "completed", "closed_at": datetime(2026, 11, 19, tzinfo=UTC)}, "kept"),
-        ({"state": "closed", "state_reason": None, "closed_at": datetime(2026, 11, 19, tzinfo=UTC)}, "kept"),
-        ({"state": "closed", "state_reason": "not_planned", "closed_at": datetime(2026, 11, 19, tzinfo=UTC)}, "released"),
-        ({"state": "closed", "state_reason": "completed", "closed_at": datetime(2026, 11, 23, tzinfo=UTC)}, "late"),
-        ({"kind": "pr", "state": "closed", "merged_at": datetime(2026, 11, 19, tzinfo=UTC), "closed_at": datetime(2026, 11, 19, tzinfo=UTC)}, "kept"),
-        ({"kind": "pr", "state": "closed", "closed_at": datetime(2026, 11, 19, tzinfo=UTC)}, "released"),
+        (
+            {
+                "state": "closed",
+                "state_reason": "completed",
+                "closed_at": datetime(2026, 11, 19, tzinfo=UTC),
+            },
+            "kept",
+        ),
+        (
+            {
+                "state": "closed",
+                "state_reason": None,
+                "closed_at": datetime(2026, 11, 19, tzinfo=UTC),
+            },
+            "kept",
+        ),
+        (
+            {
+                "state": "closed",
+                "state_reason": "not_planned",
+                "closed_at": datetime(2026, 11, 19, tzinfo=UTC),
+            },
+            "released",
+        ),
+        (
+            {
+                "state": "closed",
+                "state_reason": "completed",
+                "closed_at": datetime(2026, 11, 23, tzinfo=UTC),
+            },
+            "late",
+        ),
+        (
+            {
+                "kind": "pr",
+                "state": "closed",
+                "merged_at": datetime(2026, 11, 19, tzinfo=UTC),
+                "closed_at": datetime(2026, 11, 19, tzinfo=UTC),
+            },
+            "kept",
+        ),
+        (
+            {"kind": "pr", "state": "closed", "closed_at": datetime(2026, 11, 19, tzinfo=UTC)},
+            "released",
+        ),
         ({"state": "open"}, "overdue"),
     ],
 )
@@ -446,8 +518,12 @@ def test_ticket_done_and_released_from_the_listing(fields: dict[str, Any], statu
 
 def test_released_reason_is_the_owners_closing_comment() -> None:
     closed = datetime(2026, 11, 19, 10, tzinfo=UTC)
-    t = Thread(state="closed", state_reason="not_planned", closed_at=closed).body("/promise by Friday")
-    t.comment("Folded into the platform roadmap instead.", by="alice", at=closed - timedelta(seconds=2))
+    t = Thread(state="closed", state_reason="not_planned", closed_at=closed).body(
+        "/promise by Friday"
+    )
+    t.comment(
+        "Folded into the platform roadmap instead.", by="alice", at=closed - timedelta(seconds=2)
+    )
     t.comment("Thanks!", by="bob", at=closed + timedelta(minutes=5))
     (ticket,) = t.derive()
     assert judge(ticket).released_reason == "Folded into the platform roadmap instead."
@@ -566,9 +642,29 @@ def test_jira_duedate_set_at_creation_then_moved_on_time() -> None:
 @pytest.mark.parametrize(
     ("fields", "status"),
     [
-        ({"resolution": "Done", "resolution_date": datetime(2026, 11, 19, tzinfo=UTC), "state": "closed"}, "kept"),
-        ({"resolution": "Won't Do", "resolution_date": datetime(2026, 11, 19, tzinfo=UTC), "state": "closed"}, "released"),
-        ({"status_category": "done", "status_category_changed_at": datetime(2026, 11, 19, tzinfo=UTC)}, "kept"),
+        (
+            {
+                "resolution": "Done",
+                "resolution_date": datetime(2026, 11, 19, tzinfo=UTC),
+                "state": "closed",
+            },
+            "kept",
+        ),
+        (
+            {
+                "resolution": "Won't Do",
+                "resolution_date": datetime(2026, 11, 19, tzinfo=UTC),
+                "state": "closed",
+            },
+            "released",
+        ),
+        (
+            {
+                "status_category": "done",
+                "status_category_changed_at": datetime(2026, 11, 19, tzinfo=UTC),
+            },
+            "kept",
+        ),
         ({"status_category": "indeterminate"}, "overdue"),
     ],
 )
@@ -579,7 +675,9 @@ def test_jira_done_and_released(fields: dict[str, Any], status: str) -> None:
 
 def test_jira_wontdo_list_from_config_replaces_the_default() -> None:
     t = jira(resolution="Obsolete", resolution_date=datetime(2026, 11, 19, tzinfo=UTC)).body("x")
-    (p,) = t.derive(cfg(jira={"server": "https://j.example", "jql": "x", "wontdo_resolutions": ["Obsolete"]}))
+    (p,) = t.derive(
+        cfg(jira={"server": "https://j.example", "jql": "x", "wontdo_resolutions": ["Obsolete"]})
+    )
     assert judge(p).status == "released"
 
 
@@ -604,9 +702,15 @@ def test_jira_comment_commands_use_aliases_for_the_owner_check() -> None:
 def test_jira_description_promise_id() -> None:
     t = jira()
     record = TextRecord(
-        id="jira:OPS-7:description", thread_id="jira:OPS-7", kind="description",
-        author="acc-reporter", author_name="Rita", author_type="User",
-        created_at=T0, updated_at=T0, body="/promise update the wiki by Friday",
+        id="jira:OPS-7:description",
+        thread_id="jira:OPS-7",
+        kind="description",
+        author="acc-reporter",
+        author_name="Rita",
+        author_type="User",
+        created_at=T0,
+        updated_at=T0,
+        body="/promise update the wiki by Friday",
         url="https://acme.atlassian.net/browse/OPS-7",
     )
     t.texts.append(TextHistory(record, ((T0, record.body),)))

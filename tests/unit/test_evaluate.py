@@ -288,9 +288,7 @@ def test_late_revision_within_the_same_period_still_scores_the_passed_due() -> N
 
 def test_a_past_period_report_does_not_change_with_later_events() -> None:
     p_then = promise()
-    p_now = promise(
-        changes=(DueChange(at(25), at(30), "command", None),), states=(done(at(26)),)
-    )
+    p_now = promise(changes=(DueChange(at(25), at(30), "command", None),), states=(done(at(26)),))
     assert _period([p_then], W47).team == _period([p_now], W47).team
 
 

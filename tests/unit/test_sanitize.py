@@ -11,7 +11,9 @@ from followthrough.render import ZWSP, handle, sanitize
 
 def visible(text: str) -> str:
     """What a reader sees: zero-width spaces and backslash escapes removed."""
-    return re.sub(r"\\(.)", r"\1", text.replace(ZWSP, "")).replace("&amp;", "&").replace("&lt;", "<")
+    return (
+        re.sub(r"\\(.)", r"\1", text.replace(ZWSP, "")).replace("&amp;", "&").replace("&lt;", "<")
+    )
 
 
 @pytest.mark.parametrize(
@@ -26,7 +28,9 @@ def test_no_mention_survives(text: str) -> None:
 
 
 def test_html_is_removed_not_rendered() -> None:
-    out = sanitize('<img src="https://evil.example/x.png"> hi <b>there</b> <!-- hidden --> <script>x</script>')
+    out = sanitize(
+        '<img src="https://evil.example/x.png"> hi <b>there</b> <!-- hidden --> <script>x</script>'
+    )
     assert "<" not in out and ">" not in out.replace("\\>", "")
     assert visible(out) == "hi there x"
 
