@@ -93,7 +93,7 @@ def period_options(func: F) -> F:
         "--period",
         "period_label",
         metavar="YYYY-Www",
-        help="An ISO week, e.g. 2026-W47 (default: the current one).",
+        help='An ISO week, e.g. 2026-W47, or "last" (default: the current one).',
     )
     @click.option(
         "--since", "since_text", metavar="DATE", help="Start of a custom range (ISO date or time)."
@@ -181,10 +181,14 @@ def choose_period(
     zone = config.timezone
     if period_label and (since_text or until_text):
         raise UserError("use either --period or --since/--until, not both")
+    if period_label and period_label.strip().lower() in ("last", "previous"):
+        return period_for(period_for(now, zone).start - timedelta(seconds=1), zone)
     if period_label:
         period = parse_period(period_label, zone)
         if period is None:
-            raise UserError(f'--period must be an ISO week like 2026-W47, got "{period_label}"')
+            raise UserError(
+                f'--period must be an ISO week like 2026-W47 (or "last"), got "{period_label}"'
+            )
         return period
     if since_text or until_text:
         end = (

@@ -86,6 +86,14 @@ class DigestConfig:
     allow_private: bool = False
 
 
+def _backoff(text: str | None) -> float:
+    """The environment's first-retry wait, clamped to 0..30 s; a bad value is the default."""
+    try:
+        return min(30.0, max(0.0, float(text))) if text else 0.5
+    except ValueError:
+        return 0.5
+
+
 @dataclass(frozen=True)
 class Secrets:
     """Tokens read from the environment only; never shown by repr()."""
@@ -94,6 +102,7 @@ class Secrets:
     jira_token: str | None = field(default=None, repr=False)
     jira_email: str | None = None
     github_api_url_env: str | None = None
+    retry_backoff: float = 0.5  # seconds; FOLLOWTHROUGH_RETRY_BACKOFF, the first retry's wait
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Secrets:
@@ -102,6 +111,7 @@ class Secrets:
             jira_token=env.get("JIRA_API_TOKEN") or None,
             jira_email=env.get("JIRA_EMAIL") or None,
             github_api_url_env=env.get("GITHUB_API_URL") or None,
+            retry_backoff=_backoff(env.get("FOLLOWTHROUGH_RETRY_BACKOFF")),
         )
 
     def redact(self, text: str) -> str:

@@ -45,7 +45,11 @@ def starter_config() -> str:
 
 
 def github_source(config: Config) -> GitHubSource:
-    return GitHubSource(api_url=config.github_api_url(), token=config.secrets.github_token)
+    return GitHubSource(
+        api_url=config.github_api_url(),
+        token=config.secrets.github_token,
+        backoff=config.secrets.retry_backoff,
+    )
 
 
 def jira_source(config: Config) -> JiraSource:
@@ -53,6 +57,7 @@ def jira_source(config: Config) -> JiraSource:
         server=config.jira.server,
         token=config.secrets.jira_token,
         email=config.secrets.jira_email,
+        backoff=config.secrets.retry_backoff,
     )
 
 
