@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from followthrough.config import Config, ConfigError
 from followthrough.evaluate import Period, evaluate_promise
@@ -16,11 +17,13 @@ from followthrough.records import SourceStatus
 from followthrough.render import RENDERERS, render_digest
 from followthrough.report import Report, build_report, iso
 from followthrough.sources import SourceUnavailable
-from followthrough.sources.github import GitHubSource, PostedComment
-from followthrough.sources.jira import JiraSource
-from followthrough.store import Store
-from followthrough.sync import GitHubSync, JiraSync, SyncReport, ensure_derived, rederive
+from followthrough.store import Store, ensure_derived, rederive
 from followthrough.wins import find_wins
+
+if TYPE_CHECKING:  # the HTTP clients load slowly; `demo` and `--offline` never need them
+    from followthrough.sources.github import GitHubSource, PostedComment
+    from followthrough.sources.jira import JiraSource
+    from followthrough.sync import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,8 @@ def starter_config() -> str:
 
 
 def github_source(config: Config) -> GitHubSource:
+    from followthrough.sources.github import GitHubSource
+
     return GitHubSource(
         api_url=config.github_api_url(),
         token=config.secrets.github_token,
@@ -53,6 +58,8 @@ def github_source(config: Config) -> GitHubSource:
 
 
 def jira_source(config: Config) -> JiraSource:
+    from followthrough.sources.jira import JiraSource
+
     return JiraSource(
         server=config.jira.server,
         token=config.secrets.jira_token,
@@ -65,6 +72,8 @@ def sync_sources(
     store: Store, config: Config, *, now: datetime, period: Period | None
 ) -> SyncReport:
     """Read every configured source; a failing one is reported, the others still run."""
+    from followthrough.sync import SyncReport
+
     result = SyncReport()
     if config.github.repos:
         result.sources.append(
@@ -80,6 +89,8 @@ def _sync_github(
 ) -> SourceStatus:
     if not config.secrets.github_token:
         log.warning("GITHUB_TOKEN is not set: reading GitHub unauthenticated (60 requests/hour)")
+    from followthrough.sync import GitHubSync
+
     with github_source(config) as source:
         return GitHubSync(
             config=config, store=store, source=source, started=now, period=period
@@ -94,6 +105,8 @@ def _sync_jira(store: Store, config: Config, now: datetime) -> SourceStatus:
             error="JIRA_API_TOKEN is not set (with JIRA_EMAIL for Jira Cloud, alone for a "
             "Data Center personal access token)",
         )
+    from followthrough.sync import JiraSync
+
     with jira_source(config) as source:
         return JiraSync(config=config, store=store, source=source, started=now).run()
 

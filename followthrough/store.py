@@ -19,7 +19,8 @@ from typing import Any
 import sqlite_utils
 
 from followthrough import codec
-from followthrough.derive import TextHistory, ThreadBundle
+from followthrough.config import Config
+from followthrough.derive import TextHistory, ThreadBundle, derive_thread
 from followthrough.model import Derived, DueChange, Kudos, Promise, StateChange
 from followthrough.records import (
     EventRecord,
@@ -370,6 +371,35 @@ def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 def _text_of(promise_id: str) -> str:
     return promise_id.rsplit(":", 1)[0]
+
+
+# -- derivation ----------------------------------------------------------------------------
+
+
+def rederive(store: Store, config: Config, thread_ids: Sequence[str] | None = None) -> int:
+    """Recompute promises and kudos from raw records (all threads when ids is None)."""
+    if thread_ids is None:
+        store.clear_derived()
+    count = 0
+    batch = []
+    for bundle in store.load_bundles(thread_ids):
+        batch.append((bundle.thread.id, derive_thread(bundle, config=config)))
+        count += 1
+        if len(batch) >= 500:
+            store.save_all_derived(batch)
+            batch = []
+    store.save_all_derived(batch)
+    if thread_ids is None:
+        store.set_meta("derivation_key", config.derivation_key())
+    return count
+
+
+def ensure_derived(store: Store, config: Config) -> bool:
+    """Re-derive everything when the rules it depends on changed; True if it did."""
+    if store.get_meta("derivation_key") == config.derivation_key():
+        return False
+    rederive(store, config)
+    return True
 
 
 # -- promise encoding ---------------------------------------------------------------

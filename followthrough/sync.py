@@ -26,11 +26,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from followthrough.config import Config
-from followthrough.derive import derive_thread
 from followthrough.evaluate import Period, evaluate_promise
 from followthrough.records import SourceStatus, ThreadRecord
 from followthrough.sources.github import GitHubSource, IssuePage, RepoInfo, TextPage
-from followthrough.store import Store, decode_promise
+from followthrough.sources.jira import JiraSource
+from followthrough.store import Store, decode_promise, rederive
 from followthrough.wins import is_bot
 
 log = logging.getLogger(__name__)
@@ -50,35 +50,6 @@ class SyncReport:
     @property
     def complete(self) -> bool:
         return all(s.ok for s in self.sources)
-
-
-# --- derivation -------------------------------------------------------------------------
-
-
-def rederive(store: Store, config: Config, thread_ids: Sequence[str] | None = None) -> int:
-    """Recompute promises and kudos from raw records (all threads when ids is None)."""
-    if thread_ids is None:
-        store.clear_derived()
-    count = 0
-    batch = []
-    for bundle in store.load_bundles(thread_ids):
-        batch.append((bundle.thread.id, derive_thread(bundle, config=config)))
-        count += 1
-        if len(batch) >= 500:
-            store.save_all_derived(batch)
-            batch = []
-    store.save_all_derived(batch)
-    if thread_ids is None:
-        store.set_meta("derivation_key", config.derivation_key())
-    return count
-
-
-def ensure_derived(store: Store, config: Config) -> bool:
-    """Re-derive everything when the rules it depends on changed; True if it did."""
-    if store.get_meta("derivation_key") == config.derivation_key():
-        return False
-    rederive(store, config)
-    return True
 
 
 # --- GitHub -----------------------------------------------------------------------------
@@ -349,7 +320,7 @@ def _message(exc: BaseException) -> str:
 class JiraSync:
     config: Config
     store: Store
-    source: Any  # followthrough.sources.jira.JiraSource
+    source: JiraSource
     started: datetime
 
     CURSOR = "jira:tickets"

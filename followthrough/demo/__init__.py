@@ -28,8 +28,7 @@ from followthrough.records import (
     TextRecord,
     ThreadRecord,
 )
-from followthrough.store import Store
-from followthrough.sync import rederive
+from followthrough.store import Store, rederive
 
 SAMPLE = "sample.json"
 

@@ -338,8 +338,7 @@ def _weekly_reports(labels: list[str]) -> dict[str, dict[str, Any]]:
     from followthrough.demo import fill_store, load_sample
     from followthrough.evaluate import parse_period
     from followthrough.report import report_json
-    from followthrough.store import Store
-    from followthrough.sync import rederive
+    from followthrough.store import Store, rederive
 
     sample = load_sample()
     config = config_from_mapping(sample["config"], env={})
