@@ -19,6 +19,7 @@ import dataclasses
 import json
 import logging
 import queue
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from followthrough.wins import is_bot
 log = logging.getLogger(__name__)
 
 SAFETY_MARGIN = timedelta(minutes=10)
+_COMMENT_ID = re.compile(r"^github:[^#]+#(\d+):(comment|review-comment):\d+$")
 # A repo's privacy and name are read again after this long (the digest's own
 # target repo is always read fresh before posting).
 REPO_INFO_TTL = timedelta(hours=1)
@@ -213,8 +215,13 @@ class GitHubSync:
                 emit(("events", (thread_id, self.source.fetch_issue_events(repo, number))))
             for number, thread in plan.reviews:
                 emit(("reviews", (thread, self.source.fetch_reviews(repo, number))))
-            for text_id in plan.checks:
-                if not self.source.fetch_comment_exists(text_id):
+            for (number, kind), known in sorted(plan.checks.items()):
+                listed = self.source.fetch_thread_comments(repo, number, kind=kind)
+                if listed is None:
+                    continue
+                emit(("texts", listed))
+                present = {t.id for t in listed}
+                for text_id in sorted(known - present):
                     emit(("deleted", text_id))
 
         return task
@@ -240,7 +247,11 @@ class GitHubSync:
                 if self.store.reviews_seen(thread.id) == thread.updated_at.isoformat():
                     continue
                 plan.reviews.append((thread.number, thread))
-        plan.checks = self._texts_to_verify(repo)
+        for text_id in self._texts_to_verify(repo):
+            match = _COMMENT_ID.match(text_id)
+            if match:
+                key = (int(match.group(1)), match.group(2))
+                plan.checks.setdefault(key, set()).add(text_id)
         return plan
 
     def _is_ticket(self, thread_id: str) -> bool:
@@ -252,9 +263,10 @@ class GitHubSync:
     def _texts_to_verify(self, repo: str) -> list[str]:
         """Comments whose deletion would change what this run reports.
 
-        GitHub lists no deletions, so each comment that made or moved a promise
-        still in play (unresolved now, or changed during the reporting period)
-        is checked once, unless this run's listings just showed it.
+        GitHub lists no deletions, so each thread holding a comment that made or
+        moved a promise still in play (unresolved now, or changed during the
+        reporting period) has its comments listed once, unless this run's
+        listings just showed that comment.
         """
         prefix = f"github:{repo}#"
         cutoff = self.started + timedelta(microseconds=1)
@@ -292,6 +304,9 @@ class GitHubSync:
         elif kind == "reviews":
             thread, reviews = payload
             self.store.save_reviews(thread.id, reviews, seen=thread.updated_at.isoformat())
+        elif kind == "texts":
+            self.store.save_texts(payload)
+            self.changed.update(t.thread_id for t in payload)
         elif kind == "deleted":
             self.store.mark_deleted([payload])
             self.changed.add(payload.split(":comment:")[0].split(":review-comment:")[0])
@@ -301,7 +316,8 @@ class GitHubSync:
 class _Plan:
     events: list[tuple[int, str]] = field(default_factory=list)
     reviews: list[tuple[int, ThreadRecord]] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)
+    # (thread number, "comment" | "review-comment") -> comment text ids to look for
+    checks: dict[tuple[int, str], set[str]] = field(default_factory=dict)
 
 
 def _is_comment(promise_id: str) -> bool:

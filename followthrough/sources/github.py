@@ -106,7 +106,6 @@ RETRY_STATUSES = frozenset({403, 429, 500, 502, 503, 504})
 
 _REPO_RE = re.compile(r"^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/([A-Za-z0-9_.-]+|\*)$")
 _ISSUE_RE = re.compile(r"^([^/#\s]+/[^/#\s]+)#(\d+)$")
-_TEXT_ID_RE = re.compile(r"^github:([^/#\s]+/[^/#\s]+)#(\d+):(comment|review-comment):(\d+)$")
 _LINK_RE = re.compile(r'<([^>]+)>\s*;\s*rel="([^"]+)"')
 _HTML_COMMENT_RE = re.compile(r"<!--(.*?)-->", re.DOTALL)
 # the issue events followthrough reads; "assigned", "referenced", ... are skipped
@@ -585,25 +584,33 @@ class GitHubSource:
             )
             return [r for r in records if r is not None]
 
-    def fetch_comment_exists(self, text_id: str) -> bool:
-        """Whether a comment is still there (False on 404 only): one request.
+    def fetch_thread_comments(
+        self, repo: str, number: int, *, kind: str
+    ) -> list[TextRecord] | None:
+        """Every comment of one issue/PR (``kind`` "comment") or every inline review
+        comment of one PR ("review-comment"): ⌈C/100⌉ requests.
 
-        ``text_id`` is a TextRecord id: ``github:acme/api#12:comment:123`` or
-        ``github:acme/api#12:review-comment:456``.
+        This is how deletions are found, since the repo-wide listings never show
+        them. None when the thread itself answers 404 (moved or gone): nothing can
+        be concluded then.
         """
-        match = _TEXT_ID_RE.match(text_id)
-        if match is None:
-            raise ValueError(f"not a GitHub comment id: {text_id!r}")
-        repo, _, kind, comment_id = match.groups()
-        section = "issues" if kind == "comment" else "pulls"
-        with self._translating(f"checking {text_id}"):
+        _split_repo(repo)
+        section, parent = (
+            ("issues", "issue_url") if kind == "comment" else ("pulls", "pull_request_url")
+        )
+        path = f"/repos/{repo}/{section}/{number}/comments"
+        texts: list[TextRecord] = []
+        with self._translating(f"reading the comments of {repo}#{number}"):
             try:
-                self._request("GET", f"/repos/{repo}/{section}/comments/{comment_id}")
+                for items in self._pages(path, {}):
+                    texts += [
+                        _comment_record(repo, item, kind=kind, parent=parent) for item in items
+                    ]
             except GithubException as exc:
                 if exc.status == 404:
-                    return False
+                    return None
                 raise
-        return True
+        return texts
 
     # -- the digest comment ----------------------------------------------------------
 

@@ -1015,6 +1015,7 @@ class FakeGitHub:
             ("GET", repo + r"/issues/(\d+)/events", self._get_events),
             ("GET", repo + r"/pulls/comments", self._get_repo_review_comments),
             ("GET", repo + r"/pulls/comments/(\d+)", self._get_review_comment),
+            ("GET", repo + r"/pulls/(\d+)/comments", self._get_pr_review_comments),
             ("GET", repo + r"/pulls/(\d+)/reviews", self._get_reviews),
             ("GET", repo + r"/milestones", self._get_milestones),
         ]
@@ -1203,6 +1204,16 @@ class FakeGitHub:
             if since is None or c.updated_at >= since
         ]
         found = self._ordered(ctx, found, sort="created", direction="asc")
+        return self._page(ctx, found, lambda c: self._review_comment_json(ctx.api, c))
+
+    def _get_pr_review_comments(self, ctx: _Ctx, repo: str, n: str) -> Answer:
+        r = self._repos.get(repo.lower())
+        if r is None or int(n) not in r.issues or not r.issues[int(n)].pull_request:
+            return _error(404, "Not Found")
+        found = sorted(
+            (c for c in self._comments_of(self._review_comments, repo) if c.number == int(n)),
+            key=lambda c: c.id,
+        )
         return self._page(ctx, found, lambda c: self._review_comment_json(ctx.api, c))
 
     def _get_review_comment(self, ctx: _Ctx, repo: str, comment_id: str) -> Answer:

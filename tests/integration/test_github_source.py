@@ -479,26 +479,34 @@ def test_a_full_sync_reads_listings_only(fake: FakeGitHub, make_source: MakeSour
     assert source.requests == len(fake.requests) == 1 + 2 + 2 + 1 + 1 + 1 + 1
 
 
-def test_comment_exists_is_false_on_404_only(fake: FakeGitHub, make_source: MakeSource) -> None:
+def test_thread_comments_list_one_thread_and_show_deletions(
+    fake: FakeGitHub, make_source: MakeSource
+) -> None:
     fake.add_issue("acme/api", title="t", created_at="2026-11-01T00:00:00Z")
     pr = fake.add_pr("acme/api", title="p", created_at="2026-11-01T00:00:00Z")
-    c = fake.add_comment("acme/api", 1, user="bob", body="x", created_at="2026-11-01T00:00:00Z")
+    c1 = fake.add_comment("acme/api", 1, user="bob", body="a", created_at="2026-11-01T00:00:00Z")
+    c2 = fake.add_comment("acme/api", 1, user="bob", body="b", created_at="2026-11-01T01:00:00Z")
+    fake.add_comment("acme/api", pr, user="bob", body="elsewhere", created_at="2026-11-01T00Z")
     rc = fake.add_review_comment("acme/api", pr, user="bob", body="x", created_at="2026-11-01T00Z")
     source = make_source()
 
-    assert source.fetch_comment_exists(f"github:acme/api#1:comment:{c}") is True
-    assert source.fetch_comment_exists(f"github:acme/api#{pr}:review-comment:{rc}") is True
-    fake.delete_comment(c)
-    fake.delete_review_comment(rc)
-    assert source.fetch_comment_exists(f"github:acme/api#1:comment:{c}") is False
-    assert source.fetch_comment_exists(f"github:acme/api#{pr}:review-comment:{rc}") is False
-    assert issues_paths(fake)[:2] == [
-        f"/repos/acme/api/issues/comments/{c}",
-        f"/repos/acme/api/pulls/comments/{rc}",
+    listed = source.fetch_thread_comments("acme/api", 1, kind="comment")
+    assert listed is not None
+    assert [t.id for t in listed] == [
+        f"github:acme/api#1:comment:{c1}",
+        f"github:acme/api#1:comment:{c2}",
     ]
-    fake.fail(r"/comments/\d+$", status=403, body={"message": "Forbidden"})
+    fake.delete_comment(c1)
+    fake.delete_review_comment(rc)
+    after = source.fetch_thread_comments("acme/api", 1, kind="comment")
+    assert [t.id for t in after or []] == [f"github:acme/api#1:comment:{c2}"]
+    assert source.fetch_thread_comments("acme/api", pr, kind="review-comment") == []
+    assert issues_paths(fake)[:2] == ["/repos/acme/api/issues/1/comments"] * 2
+    # A thread that answers 404 proves nothing about its comments.
+    assert source.fetch_thread_comments("acme/api", 99, kind="comment") is None
+    fake.fail(r"/issues/1/comments$", status=403, body={"message": "Forbidden"})
     with pytest.raises(GitHubUnavailable):
-        source.fetch_comment_exists(f"github:acme/api#1:comment:{c}")
+        source.fetch_thread_comments("acme/api", 1, kind="comment")
 
 
 # -- faults --------------------------------------------------------------------------
