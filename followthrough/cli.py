@@ -278,6 +278,7 @@ def init(config_path: Path, force: bool) -> None:
     if config_path.exists() and not force:
         raise UserError(f"{config_path}: already exists (use --force to overwrite)")
     try:
+        config_path.parent.mkdir(parents=True, exist_ok=True)
         config_path.write_text(pipeline.starter_config(), encoding="utf-8")
     except OSError as exc:
         raise UserError(f"{config_path}: cannot write ({exc.strerror})") from None
@@ -389,7 +390,10 @@ def digest(
     allow_partial: bool,
 ) -> None:
     """Print the Markdown digest exactly as it would be posted (or --post it)."""
-    del fmt  # the digest is Markdown by definition
+    if fmt not in ("text", "markdown"):
+        raise UserError(
+            f"the digest is Markdown; for --format {fmt} use `followthrough report --format {fmt}`"
+        )
     config = _load(app, config_path)
     now = app.now(config)
     period = choose_period(

@@ -6,7 +6,7 @@ and nothing reads the machine's time zone at all.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 
 class ClockError(ValueError):
@@ -28,7 +28,7 @@ def parse_now(text: str, zone: tzinfo) -> datetime:
         ) from None
     if moment.tzinfo is None:
         # Localise through UTC so a wall time in a DST gap still lands on a real instant.
-        moment = moment.replace(tzinfo=zone).astimezone(zone)
+        moment = moment.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
     return moment
 
 

@@ -80,13 +80,14 @@ def _week(monday: date, zone: tzinfo) -> Period:
 
 def _local_midnight(day: date, zone: tzinfo) -> datetime:
     # Round-trip through UTC so a midnight that does not exist (DST) normalises.
-    naive = datetime.combine(day, time(0), tzinfo=zone)
-    return naive.astimezone(zone)
+    wall = datetime.combine(day, time(0), tzinfo=zone)
+    return wall.astimezone(UTC).astimezone(zone)
 
 
 def custom_period(start: datetime, end: datetime, zone: tzinfo) -> Period:
     s, e = start.astimezone(zone), end.astimezone(zone)
-    return Period(f"{s.date().isoformat()}..{e.date().isoformat()}", s, e)
+    last = (e - timedelta(microseconds=1)).date()  # the label names the last day included
+    return Period(f"{s.date().isoformat()}..{last.isoformat()}", s, e)
 
 
 def previous_periods(period: Period, zone: tzinfo, count: int) -> list[Period]:

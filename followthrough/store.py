@@ -49,8 +49,8 @@ class Store:
         try:
             self.conn = sqlite3.connect(str(path))
             self.db = sqlite_utils.Database(self.conn)
-            self.db.execute("PRAGMA journal_mode=WAL")
             migrate(self.db)
+            self.db.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a followthrough cache ({exc})") from None
 
@@ -491,8 +491,13 @@ def decode_promise(text: str) -> Promise:
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    """Create or upgrade the schema; idempotent."""
-    if "meta" not in db.table_names():
+    """Create or upgrade the schema; idempotent. Refuses another program's database."""
+    tables = db.table_names()
+    if tables and "meta" not in tables:
+        raise sqlite3.DatabaseError(
+            "it holds other tables (" + ", ".join(sorted(tables)[:3]) + ") and is left untouched"
+        )
+    if "meta" not in tables:
         db.table("meta").create({"key": str, "value": str}, pk="key")
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     version = int(row[0]) if row else 0

@@ -113,11 +113,13 @@ def reviewers_of(
 
 def fulfilled(pr: ThreadRecord, body: str, ticket_promises: Collection[str]) -> tuple[str, ...]:
     """Ticket promises this PR closed through closing keywords in its body."""
+    known = {promise_id.lower(): promise_id for promise_id in ticket_promises}
     found: dict[str, None] = {}
     for match in CLOSING.finditer(body or ""):
         repo = match.group("repo") or match.group("urepo") or pr.repo
         number = match.group("n") or match.group("un")
-        promise_id = f"github:{repo}#{int(number)}"
-        if promise_id in ticket_promises:
+        # GitHub reads owner/repo case-insensitively: "Fixes Acme/API#3" closes acme/api#3.
+        promise_id = known.get(f"github:{repo}#{int(number)}".lower())
+        if promise_id is not None:
             found.setdefault(promise_id, None)
     return tuple(found)

@@ -87,10 +87,12 @@ def run_demo(
     sample = load_sample()
     config = config_from_mapping(sample["config"], env={})
     now = parse_now(now_text or sample["now"], config.timezone)
-    if period_label:
+    if period_label and period_label.strip().lower() not in ("last", "previous"):
         period = parse_period(period_label, config.timezone)
         if period is None:
-            raise DemoError(f'--period must be an ISO week like 2026-W47, got "{period_label}"')
+            raise DemoError(
+                f'--period must be an ISO week like 2026-W47 (or "last"), got "{period_label}"'
+            )
     else:
         # The last full week before the sample's "now".
         period = period_for(

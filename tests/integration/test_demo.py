@@ -420,7 +420,10 @@ def test_bad_period_is_a_user_error() -> None:
         cli, ["demo", "--period", "2026-W99"]
     )
     assert result.exit_code == 2
-    assert 'Error: --period must be an ISO week like 2026-W47, got "2026-W99"' in result.output
+    assert (
+        'Error: --period must be an ISO week like 2026-W47 (or "last"), got "2026-W99"'
+        in result.output
+    )
 
 
 # --- the sample itself ----------------------------------------------------------------------------

