@@ -89,11 +89,16 @@ def _sync_github(
 ) -> SourceStatus:
     if not config.secrets.github_token:
         log.warning("GITHUB_TOKEN is not set: reading GitHub unauthenticated (60 requests/hour)")
-    from followthrough.sync import GitHubSync
+    from followthrough.sync import GitHubSync, Progress
 
     with github_source(config) as source:
         return GitHubSync(
-            config=config, store=store, source=source, started=now, period=period
+            config=config,
+            store=store,
+            source=source,
+            started=now,
+            period=period,
+            progress=Progress.for_terminal(),
         ).run()
 
 
@@ -105,10 +110,12 @@ def _sync_jira(store: Store, config: Config, now: datetime) -> SourceStatus:
             error="JIRA_API_TOKEN is not set (with JIRA_EMAIL for Jira Cloud, alone for a "
             "Data Center personal access token)",
         )
-    from followthrough.sync import JiraSync
+    from followthrough.sync import JiraSync, Progress
 
     with jira_source(config) as source:
-        return JiraSync(config=config, store=store, source=source, started=now).run()
+        return JiraSync(
+            config=config, store=store, source=source, started=now, progress=Progress.for_terminal()
+        ).run()
 
 
 def _guarded(name: str, config: Config, work: Callable[[], SourceStatus]) -> SourceStatus:

@@ -20,17 +20,20 @@ import json
 import logging
 import queue
 import re
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import click
+
 from followthrough.config import Config
 from followthrough.evaluate import Period, evaluate_promise
 from followthrough.records import SourceStatus, ThreadRecord
 from followthrough.sources.github import GitHubSource, IssuePage, RepoInfo, TextPage
-from followthrough.sources.jira import JiraSource
+from followthrough.sources.jira import JiraSource, JiraTicket
 from followthrough.store import Store, decode_promise, rederive
 from followthrough.wins import is_bot
 
@@ -42,6 +45,31 @@ _COMMENT_ID = re.compile(r"^github:[^#]+#(\d+):(comment|review-comment):\d+$")
 # target repo is always read fresh before posting).
 REPO_INFO_TTL = timedelta(hours=1)
 REPO_WORKERS = 4
+
+
+class Progress:
+    """One status line on a terminal's stderr during long syncs; silent elsewhere."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.counts: dict[str, int] = {}
+        self.shown = False
+
+    @classmethod
+    def for_terminal(cls) -> Progress:
+        return cls(enabled=sys.stderr.isatty())
+
+    def add(self, what: str, count: int) -> None:
+        self.counts[what] = self.counts.get(what, 0) + count
+        if self.enabled:
+            line = ", ".join(f"{n} {name}" for name, n in self.counts.items())
+            click.echo(f"\rsyncing: {line}", err=True, nl=False)
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("", err=True)
+            self.shown = False
 
 
 @dataclass
@@ -111,6 +139,7 @@ class GitHubSync:
     period: Period | None
     changed: set[str] = field(default_factory=set)
     listed_texts: set[str] = field(default_factory=set)
+    progress: Progress = field(default_factory=lambda: Progress(enabled=False))
 
     def cursor_name(self, repo: str, listing: str) -> str:
         return f"github:{repo}:{listing}"
@@ -134,6 +163,7 @@ class GitHubSync:
             [(n, self._follow_up_task(n, listed)) for n in done], self._save_follow_up
         )
         errors.update(follow_errors)
+        self.progress.close()
         for name in names:
             if name not in errors:
                 watermark = self.started - SAFETY_MARGIN
@@ -143,6 +173,7 @@ class GitHubSync:
         if self.changed:
             rederive(self.store, self.config, sorted(self.changed))
         messages = [f"{repo}: {_message(exc)}" for repo, exc in sorted(errors.items())]
+        log.info("github: %d repos, %d requests", len(names), self.source.requests)
         return SourceStatus(
             name="github",
             ok=not errors,
@@ -196,6 +227,7 @@ class GitHubSync:
         self.store.save_texts(texts)
         self.changed.update(t.thread_id for t in texts)
         self.listed_texts.update(t.id for t in texts)
+        self.progress.add("issues and PRs" if listing == "issues" else listing, len(texts))
         if page.last_updated_at is not None:
             self.store.set_cursor(
                 self.cursor_name(repo, listing) + ":partial", page.last_updated_at
@@ -338,6 +370,7 @@ class JiraSync:
     store: Store
     source: JiraSource
     started: datetime
+    progress: Progress = field(default_factory=lambda: Progress(enabled=False))
 
     CURSOR = "jira:tickets"
 
@@ -348,19 +381,25 @@ class JiraSync:
         if partial is not None and (watermark is None or partial - SAFETY_MARGIN > watermark):
             since = partial - SAFETY_MARGIN
         changed: list[str] = []
-        for page in self.source.fetch_tickets(self.config.jira.jql, since=since):
-            for ticket in page.tickets:
-                self._save_ticket(ticket)
-                changed.append(ticket.thread.id)
-            if page.last_updated_at is not None:
-                self.store.set_cursor(self.CURSOR + ":partial", page.last_updated_at)
+        try:
+            for page in self.source.fetch_tickets(self.config.jira.jql, since=since):
+                for ticket in page.tickets:
+                    self._save_ticket(ticket)
+                    changed.append(ticket.thread.id)
+                self.progress.add("Jira tickets", len(page.tickets))
+                if page.last_updated_at is not None:
+                    self.store.set_cursor(self.CURSOR + ":partial", page.last_updated_at)
+        finally:
+            # What was saved is derived even when the search broke off half-way.
+            if changed:
+                rederive(self.store, self.config, sorted(set(changed)))
+            self.progress.close()
         self.store.set_cursor(self.CURSOR, self.started - SAFETY_MARGIN)
         self.store.clear_cursor(self.CURSOR + ":partial")
-        if changed:
-            rederive(self.store, self.config, sorted(set(changed)))
+        log.info("jira: %d tickets read, %d requests", len(changed), self.source.requests)
         return SourceStatus(name="jira", ok=True, error=None, requests=self.source.requests)
 
-    def _save_ticket(self, ticket: Any) -> None:
+    def _save_ticket(self, ticket: JiraTicket) -> None:
         thread = ticket.thread
         self.store.save_threads([thread])
         self.store.save_texts(ticket.texts)
