@@ -15,7 +15,7 @@ from followthrough.config import Config, ConfigError
 from followthrough.evaluate import Period, evaluate_promise
 from followthrough.records import SourceStatus
 from followthrough.render import RENDERERS, render_digest
-from followthrough.report import Report, build_report, iso
+from followthrough.report import Report, build_report, iso, trend_periods
 from followthrough.sources import SourceUnavailable
 from followthrough.store import Store, ensure_derived, rederive
 from followthrough.wins import find_wins
@@ -162,8 +162,9 @@ def make_report(
     if sources is None:
         sources = [] if offline else sync_sources(store, config, now=now, period=period).sources
     ensure_derived(store, config)
-    promises = store.load_promises()
-    tickets = {p.id for p in promises if p.kind == "ticket"}
+    trend_start = trend_periods(period, config.timezone)[0].start
+    facts = store.load_facts(window=(trend_start, period.end))
+    tickets = store.ticket_promise_ids()
     until = min(period.end, now + timedelta(microseconds=1))
     wins = find_wins(
         store.load_merged_prs(period.start, until),
@@ -174,7 +175,8 @@ def make_report(
         config=config.wins,
     )
     return build_report(
-        promises=promises,
+        promises=facts,
+        materialize=store.load_full,
         kudos=store.load_kudos(period.start, until),
         wins=wins,
         period=period,
@@ -265,7 +267,7 @@ def _post(
 def explain(store: Store, config: Config, *, target: str, now: datetime) -> str | None:
     ensure_derived(store, config)
     wanted = target.strip()
-    matches = [p for p in store.load_promises() if wanted in (p.id, p.url)]
+    matches = store.find_promises(wanted)
     if not matches:
         return None
     zone = config.timezone

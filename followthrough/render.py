@@ -132,7 +132,9 @@ def _revised_openly(report: Report) -> list[tuple[Outcome, Any]]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+    # Compact: only then does the json module use its C encoder (a big week's
+    # report is megabytes); pipe through `jq .` to read it.
+    return json.dumps(report_json(report), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 # --- text ------------------------------------------------------------------------------

@@ -7,14 +7,16 @@ the stable JSON of SPEC §6.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from followthrough.config import Config
 from followthrough.evaluate import (
     TREND_PERIODS,
+    Facts,
     Outcome,
     Period,
     PeriodResult,
@@ -66,7 +68,15 @@ class Report:
         )
 
 
-def tracked(promises: Sequence[Promise], *, config: Config, owner: str | None) -> list[Promise]:
+class _Owned(Protocol):
+    @property
+    def owner(self) -> str: ...
+
+
+Owned = TypeVar("Owned", bound=_Owned)
+
+
+def tracked(promises: Iterable[Owned], *, config: Config, owner: str | None) -> list[Owned]:
     """Apply ``[people] leaders`` and ``--owner``."""
     leaders = {name.lower() for name in config.people.leaders}
     kept = [p for p in promises if not leaders or p.owner.lower() in leaders]
@@ -77,7 +87,8 @@ def tracked(promises: Sequence[Promise], *, config: Config, owner: str | None) -
 
 def build_report(
     *,
-    promises: Sequence[Promise],
+    promises: Sequence[Promise] | Sequence[Facts],
+    materialize: Callable[[Sequence[Facts]], Sequence[Promise]] | None = None,
     kudos: Sequence[Kudos],
     wins: Sequence[Win],
     period: Period,
@@ -87,14 +98,18 @@ def build_report(
     owner: str | None = None,
 ) -> Report:
     zone = config.timezone
-    chosen = tracked(promises, config=config, owner=owner)
+    items: list[Promise | Facts] = list(promises)
+    chosen = tracked(items, config=config, owner=owner)
     next_week = period_for(period.end + timedelta(hours=1), zone)
     result = evaluate_period(
-        chosen, period=period, now=now, grace=config.grace, next_period=next_week
+        chosen,
+        period=period,
+        now=now,
+        grace=config.grace,
+        next_period=next_week,
+        materialize=materialize,
     )
-    weeks = previous_periods(period_for(period.start, zone), zone, TREND_PERIODS)
-    if weeks[-1].label == period.label:
-        weeks[-1] = period  # a custom --since/--until range keeps its own bounds
+    weeks = trend_periods(period, zone)
     trend = evaluate_trend(chosen, periods=weeks, now=now, grace=config.grace)
     return Report(
         period=period,
@@ -110,13 +125,27 @@ def build_report(
     )
 
 
+def trend_periods(period: Period, zone: tzinfo) -> list[Period]:
+    """The 12 periods ending with ``period`` (a custom range keeps its own bounds)."""
+    weeks = previous_periods(period_for(period.start, zone), zone, TREND_PERIODS)
+    weeks[-1] = period
+    return weeks
+
+
 # --- JSON (SPEC §6) ---------------------------------------------------------------
 
 
 def iso(moment: datetime | None, zone: tzinfo) -> str | None:
+    """ISO 8601 with the team zone's offset, to the second (SPEC §5)."""
     if moment is None:
         return None
-    return moment.astimezone(zone).isoformat(timespec="seconds")
+    return _iso(moment.timestamp(), zone)
+
+
+@functools.lru_cache(maxsize=65536)
+def _iso(timestamp: float, zone: tzinfo) -> str:
+    # Due times repeat a lot (end of Friday...): a big report formats each once.
+    return datetime.fromtimestamp(timestamp, zone).isoformat(timespec="seconds")
 
 
 def outcome_json(outcome: Outcome, zone: tzinfo) -> dict[str, Any]:

@@ -9,18 +9,22 @@ save is an idempotent upsert by id. The schema carries a version, and
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
 from followthrough import codec
 from followthrough.config import Config
 from followthrough.derive import TextHistory, ThreadBundle, derive_thread
+from followthrough.evaluate import Facts, facts_of
 from followthrough.model import Derived, DueChange, Kudos, Promise, StateChange
 from followthrough.records import (
     EventRecord,
@@ -30,7 +34,8 @@ from followthrough.records import (
     ThreadRecord,
 )
 
-SCHEMA_VERSION = 1
+T = TypeVar("T")
+SCHEMA_VERSION = 2
 DEFAULT_DB = Path(".followthrough") / "followthrough.db"
 
 
@@ -301,10 +306,11 @@ class Store:
         self.conn.execute("DELETE FROM kudos WHERE thread_id = ?", (thread_id,))
         self.conn.execute("DELETE FROM promise_texts WHERE thread_id = ?", (thread_id,))
         self.conn.executemany(
-            "INSERT OR REPLACE INTO promises (id, thread_id, owner, made_at, data) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO promises (id, thread_id, owner, made_at, due0, due_lo, "
+            "due_hi, last_ts, final_state, facts, url, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (p.id, thread_id, p.owner, p.made_at.timestamp(), encode_promise(p))
+                (p.id, thread_id, p.owner, *_promise_columns(p), encode_promise(p))
                 for p in derived.promises
             ],
         )
@@ -329,9 +335,80 @@ class Store:
             for table in ("promises", "kudos", "promise_texts"):
                 self.conn.execute(f"DELETE FROM {table}")
 
-    def load_promises(self) -> list[Promise]:
-        rows = self.conn.execute("SELECT data FROM promises ORDER BY made_at, id")
+    _WINDOW = (
+        "made_at < :end AND NOT ("
+        " made_at < :start AND last_ts < :start"
+        " AND (due_hi IS NULL OR due_hi < :start)"
+        " AND (final_state != 'open' OR due_hi IS NULL))"
+    )
+
+    def load_promises(self, *, window: tuple[datetime, datetime] | None = None) -> list[Promise]:
+        """Promises, or only those a report on ``window`` (start, end) can list or score.
+
+        Left out: promises made after the window, and those settled before it
+        (done or released, or undated) with nothing at all happening inside it.
+        """
+        if window is None:
+            rows = self.conn.execute("SELECT data FROM promises ORDER BY made_at, id")
+        else:
+            start, end = (moment.timestamp() for moment in window)
+            rows = self.conn.execute(
+                f"SELECT data FROM promises WHERE {self._WINDOW} ORDER BY made_at, id",
+                {"start": start, "end": end},
+            )
+        with _bulk():
+            return [decode_promise(r[0]) for r in rows]
+
+    def load_facts(self, *, window: tuple[datetime, datetime]) -> list[Facts]:
+        """The timed facts of the promises a report on ``window`` can list or score.
+
+        Cheap to read (numbers only); :meth:`load_full` decodes the few shown.
+        """
+        start, end = (moment.timestamp() for moment in window)
+        rows = self.conn.execute(
+            f"SELECT rowid, owner, made_at, due0, facts FROM promises WHERE {self._WINDOW}",
+            {"start": start, "end": end},
+        )
+        loads, intern = json.loads, sys.intern
+        facts = []
+        with _bulk():
+            for rowid, owner, made, due0, events in rows:
+                changes, states = loads(events) if events else ((), ())
+                facts.append(
+                    Facts(
+                        key=rowid,
+                        owner=intern(owner),
+                        made=made,
+                        due0=due0,
+                        changes=tuple((a, d) for a, d in changes),
+                        states=tuple((a, intern(state)) for a, state in states),
+                    )
+                )
+        return facts
+
+    def load_full(self, facts: Sequence[Facts]) -> list[Promise]:
+        """The Promises behind Facts from :meth:`load_facts`, in the same order."""
+        found: dict[object, Promise] = {}
+        keys = [f.key for f in facts]
+        with _bulk():
+            for chunk in _chunks(keys, 900):
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(
+                    f"SELECT rowid, data FROM promises WHERE rowid IN ({marks})", list(chunk)
+                )
+                found.update((rowid, decode_promise(data)) for rowid, data in rows)
+        return [found[key] for key in keys]
+
+    def find_promises(self, target: str) -> list[Promise]:
+        """Promises whose id or URL is ``target``."""
+        rows = self.conn.execute(
+            "SELECT data FROM promises WHERE id = ? OR url = ? ORDER BY made_at, id",
+            (target, target),
+        )
         return [decode_promise(r[0]) for r in rows]
+
+    def ticket_promise_ids(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT id FROM promises WHERE id = thread_id")}
 
     def load_kudos(self, start: datetime, end: datetime) -> list[Kudos]:
         rows = self.conn.execute(
@@ -360,11 +437,44 @@ class Store:
         )
 
 
+@contextlib.contextmanager
+def _bulk() -> Iterator[None]:
+    """Decoding 100k promises makes millions of small objects that all stay alive;
+    the cyclic garbage collector would re-scan them again and again for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _promise_columns(p: Promise) -> tuple[Any, ...]:
+    """Indexed facts that let a report skip promises outside its window, and the
+    numeric facts it judges the rest on (see evaluate.Facts)."""
+    f = facts_of(p)
+    dues = [d for d in (f.due0, *(c[1] for c in f.changes)) if d is not None]
+    moments = [f.made, *(c[0] for c in f.changes), *(s[0] for s in f.states)]
+    final = f.states[-1][1] if f.states else "open"
+    events = json.dumps([f.changes, f.states], separators=(",", ":")) if moments[1:] else None
+    return (
+        f.made,
+        f.due0,
+        min(dues) if dues else None,
+        max(dues) if dues else None,
+        max(moments),
+        final,
+        events,
+        p.url,
+    )
+
+
 def _version(text: TextRecord, at: datetime) -> dict[str, Any]:
     return {"text_id": text.id, "at": at.isoformat(), "body": text.body}
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -407,6 +517,12 @@ def ensure_derived(store: Store, config: Config) -> bool:
 # second), so they get a compact hand-written encoding instead of the generic codec.
 
 
+def _utc(moment: datetime) -> str:
+    # UTC everywhere in the cache: decoding then shares one tzinfo, and
+    # comparisons take CPython's fast path.
+    return moment.astimezone(UTC).isoformat()
+
+
 def encode_promise(p: Promise) -> str:
     return json.dumps(
         [
@@ -420,14 +536,11 @@ def encode_promise(p: Promise) -> str:
             p.owner_name,
             list(p.co_owners),
             p.text,
-            p.made_at.isoformat(),
-            p.original_due.isoformat() if p.original_due else None,
+            _utc(p.made_at),
+            _utc(p.original_due) if p.original_due else None,
             p.undated_reason,
-            [
-                [c.at.isoformat(), c.due.isoformat(), c.via, c.reason, c.evidence, c.origin]
-                for c in p.changes
-            ],
-            [[s.at.isoformat(), s.state, s.reason, s.evidence, s.origin] for s in p.states],
+            [[_utc(c.at), _utc(c.due), c.via, c.reason, c.evidence, c.origin] for c in p.changes],
+            [[_utc(s.at), s.state, s.reason, s.evidence, s.origin] for s in p.states],
             p.private,
             p.source_line,
             p.phrase,
@@ -462,27 +575,29 @@ def decode_promise(text: str) -> Promise:
         zone,
         notes,
     ) = json.loads(text)
-    parse = datetime.fromisoformat
+    parse, intern = datetime.fromisoformat, sys.intern
     return Promise(
         id=pid,
-        source=source,
-        kind=kind,
+        source=intern(source),
+        kind=intern(kind),
         url=url,
         thread_id=thread_id,
-        repo=repo,
-        owner=owner,
+        repo=intern(repo),
+        owner=intern(owner),
         owner_name=owner_name,
         co_owners=tuple(co_owners),
         text=what,
         made_at=parse(made_at),
         original_due=parse(original_due) if original_due else None,
         undated_reason=undated_reason,
-        changes=tuple(DueChange(parse(a), parse(d), v, r, e, o) for a, d, v, r, e, o in changes),
-        states=tuple(StateChange(parse(a), s, r, e, o) for a, s, r, e, o in states),
+        changes=tuple(
+            DueChange(parse(a), parse(d), intern(v), r, e, o) for a, d, v, r, e, o in changes
+        ),
+        states=tuple(StateChange(parse(a), intern(s), r, e, o) for a, s, r, e, o in states),
         private=private,
         source_line=source_line,
         phrase=phrase,
-        zone=zone,
+        zone=intern(zone),
         notes=tuple(notes),
     )
 
@@ -507,7 +622,48 @@ def migrate(db: sqlite_utils.Database) -> None:
         )
     if version < 1:
         _create_v1(db)
+    if version < 2:
+        _upgrade_v2(db)
     db.table("meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+
+PROMISE_COLUMNS: dict[str, Any] = {
+    # Small columns first: a report reads these for every promise in its window
+    # and must not wade through `data` to reach them.
+    "id": str,
+    "thread_id": str,
+    "owner": str,
+    "made_at": float,
+    "due0": float,
+    "due_lo": float,
+    "due_hi": float,
+    "last_ts": float,
+    "final_state": str,
+    "facts": str,
+    "url": str,
+    "data": str,
+}
+
+
+def _upgrade_v2(db: sqlite_utils.Database) -> None:
+    """v2: the promises table gains the columns a report filters and judges on.
+
+    Promises are derived data, so the table is simply made anew and filled
+    again from the raw records on the next report.
+    """
+    db.execute("DROP TABLE IF EXISTS promises")
+    promises = db.table("promises")
+    promises.create(PROMISE_COLUMNS, pk="id")
+    for columns in (["thread_id"], ["url"]):
+        promises.create_index(columns, if_not_exists=True)
+    # Covers the report's window query, so it reads this index (~100 bytes a
+    # promise) and never the wide rows.
+    promises.create_index(
+        ["made_at", "last_ts", "due_hi", "final_state", "owner", "due0", "facts"],
+        index_name="promises_window",
+        if_not_exists=True,
+    )
+    db.execute("DELETE FROM meta WHERE key = 'derivation_key'")
 
 
 def _create_v1(db: sqlite_utils.Database) -> None:
@@ -542,10 +698,6 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         "events": ({"id": str, "thread_id": str, "at": str, "data": str}, "id"),
         "milestones": ({"id": str, "repo": str, "title": str, "data": str}, "id"),
         "reviews": ({"id": str, "thread_id": str, "data": str}, "id"),
-        "promises": (
-            {"id": str, "thread_id": str, "owner": str, "made_at": float, "data": str},
-            "id",
-        ),
         "promise_texts": ({"text_id": str, "thread_id": str}, ("text_id", "thread_id")),
         "kudos": ({"id": str, "thread_id": str, "at": float, "data": str}, "id"),
         "digests": (
@@ -567,7 +719,6 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         ("texts", ["thread_id"]),
         ("events", ["thread_id"]),
         ("reviews", ["thread_id"]),
-        ("promises", ["thread_id"]),
         ("kudos", ["thread_id"]),
         ("kudos", ["at"]),
         ("promise_texts", ["thread_id"]),

@@ -247,12 +247,12 @@ class GitHubSync:
                 emit(("events", (thread_id, self.source.fetch_issue_events(repo, number))))
             for number, thread in plan.reviews:
                 emit(("reviews", (thread, self.source.fetch_reviews(repo, number))))
-            for (number, kind), known in sorted(plan.checks.items()):
-                listed = self.source.fetch_thread_comments(repo, number, kind=kind)
-                if listed is None:
-                    continue
-                emit(("texts", listed))
-                present = {t.id for t in listed}
+            for (number, kind), (known, etag) in sorted(plan.checks.items()):
+                answer = self.source.fetch_thread_comments(repo, number, kind=kind, etag=etag)
+                if answer is None or answer.texts is None:
+                    continue  # gone as a whole (nothing to conclude), or unchanged
+                emit(("texts", (f"{repo}#{number}:{kind}", answer)))
+                present = {t.id for t in answer.texts}
                 for text_id in sorted(known - present):
                     emit(("deleted", text_id))
 
@@ -282,8 +282,12 @@ class GitHubSync:
         for text_id in self._texts_to_verify(repo):
             match = _COMMENT_ID.match(text_id)
             if match:
-                key = (int(match.group(1)), match.group(2))
-                plan.checks.setdefault(key, set()).add(text_id)
+                number, kind = int(match.group(1)), match.group(2)
+                known, _ = plan.checks.setdefault((number, kind), (set(), None))
+                known.add(text_id)
+        for (number, kind), (known, _) in list(plan.checks.items()):
+            etag = self.store.get_meta(f"etag:{repo}#{number}:{kind}") or None
+            plan.checks[(number, kind)] = (known, etag)
         return plan
 
     def _is_ticket(self, thread_id: str) -> bool:
@@ -337,8 +341,10 @@ class GitHubSync:
             thread, reviews = payload
             self.store.save_reviews(thread.id, reviews, seen=thread.updated_at.isoformat())
         elif kind == "texts":
-            self.store.save_texts(payload)
-            self.changed.update(t.thread_id for t in payload)
+            name, answer = payload
+            self.store.save_texts(answer.texts)
+            self.changed.update(t.thread_id for t in answer.texts)
+            self.store.set_meta(f"etag:{name}", answer.etag or "")
         elif kind == "deleted":
             self.store.mark_deleted([payload])
             self.changed.add(payload.split(":comment:")[0].split(":review-comment:")[0])
@@ -348,8 +354,8 @@ class GitHubSync:
 class _Plan:
     events: list[tuple[int, str]] = field(default_factory=list)
     reviews: list[tuple[int, ThreadRecord]] = field(default_factory=list)
-    # (thread number, "comment" | "review-comment") -> comment text ids to look for
-    checks: dict[tuple[int, str], set[str]] = field(default_factory=dict)
+    # (thread number, "comment" | "review-comment") -> (comment ids to look for, ETag)
+    checks: dict[tuple[int, str], tuple[set[str], str | None]] = field(default_factory=dict)
 
 
 def _is_comment(promise_id: str) -> bool:

@@ -56,6 +56,8 @@ def find_wins(
     config: WinsConfig,
 ) -> list[Win]:
     excluded = {login.lower() for login in config.exclude}
+    # GitHub reads owner/repo case-insensitively: "Fixes Acme/API#3" closes acme/api#3.
+    known = {promise_id.lower(): promise_id for promise_id in ticket_promises}
     wins = []
     for pr in merged:
         if pr.merged_at is None or is_bot(pr.author, pr.author_type):
@@ -72,7 +74,7 @@ def find_wins(
                 merged_at=pr.merged_at,
                 highlights=highlights(pr, first_merges=first_merges, config=config),
                 reviewers=reviewers_of(pr, reviews(pr.id), excluded=excluded),
-                fulfils=fulfilled(pr, bodies(pr.id), ticket_promises),
+                fulfils=fulfilled(pr, bodies(pr.id), known),
                 private=pr.private,
             )
         )
@@ -111,14 +113,15 @@ def reviewers_of(
     return tuple(seen)
 
 
-def fulfilled(pr: ThreadRecord, body: str, ticket_promises: Collection[str]) -> tuple[str, ...]:
-    """Ticket promises this PR closed through closing keywords in its body."""
-    known = {promise_id.lower(): promise_id for promise_id in ticket_promises}
+def fulfilled(pr: ThreadRecord, body: str, known: Mapping[str, str]) -> tuple[str, ...]:
+    """Ticket promises this PR closed through closing keywords in its body.
+
+    ``known`` maps each ticket promise id, lower-cased, to the id itself.
+    """
     found: dict[str, None] = {}
     for match in CLOSING.finditer(body or ""):
         repo = match.group("repo") or match.group("urepo") or pr.repo
         number = match.group("n") or match.group("un")
-        # GitHub reads owner/repo case-insensitively: "Fixes Acme/API#3" closes acme/api#3.
         promise_id = known.get(f"github:{repo}#{int(number)}".lower())
         if promise_id is not None:
             found.setdefault(promise_id, None)

@@ -142,6 +142,14 @@ class TextPage:
 
 
 @dataclass(frozen=True)
+class ThreadComments:
+    """One thread's comments; ``texts`` is None when a conditional request said 304."""
+
+    texts: list[TextRecord] | None
+    etag: str | None
+
+
+@dataclass(frozen=True)
 class PostedComment:
     id: int
     url: str
@@ -585,14 +593,16 @@ class GitHubSource:
             return [r for r in records if r is not None]
 
     def fetch_thread_comments(
-        self, repo: str, number: int, *, kind: str
-    ) -> list[TextRecord] | None:
+        self, repo: str, number: int, *, kind: str, etag: str | None = None
+    ) -> ThreadComments | None:
         """Every comment of one issue/PR (``kind`` "comment") or every inline review
         comment of one PR ("review-comment"): ⌈C/100⌉ requests.
 
         This is how deletions are found, since the repo-wide listings never show
-        them. None when the thread itself answers 404 (moved or gone): nothing can
-        be concluded then.
+        them. With the ``etag`` of an earlier one-page answer the request is
+        conditional: GitHub answers 304 for an unchanged thread and does not count
+        it against the rate limit (``texts`` is then None). None when the thread
+        itself answers 404 (moved or gone): nothing can be concluded then.
         """
         _split_repo(repo)
         section, parent = (
@@ -602,15 +612,29 @@ class GitHubSource:
         texts: list[TextRecord] = []
         with self._translating(f"reading the comments of {repo}#{number}"):
             try:
-                for items in self._pages(path, {}):
+                headers, data = self._request(
+                    "GET",
+                    path,
+                    params={"per_page": self._per_page},
+                    headers={"If-None-Match": etag} if etag else None,
+                )
+                if data is None:  # 304: what we have is still all there is
+                    return ThreadComments(texts=None, etag=etag)
+                next_url = self._next_page(headers)
+                texts += [_comment_record(repo, item, kind=kind, parent=parent) for item in data]
+                # Only a one-page answer's ETag covers the whole thread.
+                new_etag = None if next_url else headers.get("etag")
+                while next_url is not None:
+                    headers, data = self._request("GET", next_url)
                     texts += [
-                        _comment_record(repo, item, kind=kind, parent=parent) for item in items
+                        _comment_record(repo, item, kind=kind, parent=parent) for item in data
                     ]
+                    next_url = self._next_page(headers)
             except GithubException as exc:
                 if exc.status == 404:
                     return None
                 raise
-        return texts
+        return ThreadComments(texts=texts, etag=new_etag)
 
     # -- the digest comment ----------------------------------------------------------
 
@@ -685,12 +709,20 @@ class GitHubSource:
     # -- plumbing --------------------------------------------------------------------
 
     def _request(
-        self, verb: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None
+        self,
+        verb: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[dict[str, Any], Any]:
         self._sent += 1
         before = self._attempts.retries
         try:
-            return self._requester.requestJsonAndCheck(verb, path, parameters=params, input=body)
+            return self._requester.requestJsonAndCheck(
+                verb, path, parameters=params, headers=headers, input=body
+            )
         finally:
             self._last_attempts = 1 + self._attempts.retries - before
 

@@ -62,7 +62,8 @@ API, all keyword-only past the repo/number (times are ISO strings or aware datet
 - ``clock``: ``None`` (real time) or a datetime used for writes made through the API;
   ``viewer``/``viewer_type``: the account API writes are attributed to.
 
-Behaviour worth knowing: mutations bump the issue's ``updated_at`` as GitHub does
+Behaviour worth knowing: every 200 GET carries an ``ETag``; a request sending it
+back in ``If-None-Match`` gets ``304 Not Modified`` and no body. Mutations bump the issue's ``updated_at`` as GitHub does
 (new comments, review comments, reviews, labels, milestones, close/reopen/merge);
 editing or deleting a comment changes only the comment. ``/users/{u}/repos`` lists
 public repos only, like GitHub. With ``token`` set, a request without it gets 401
@@ -71,6 +72,7 @@ public repos only, like GitHub. With ``token`` set, a request without it gets 40
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import re
@@ -926,12 +928,18 @@ class FakeGitHub:
         headers = self._rate_headers(ctx)
         if len(answer) == 3:
             headers.update(answer[2])
+        if ctx.method == "GET" and status == 200 and data is not None:
+            # Conditional requests, as GitHub answers them: same body, same ETag, 304.
+            etag = 'W/"' + hashlib.sha1(json.dumps(data).encode()).hexdigest() + '"'
+            headers["ETag"] = etag
+            if request.headers.get("If-None-Match") == etag:
+                status, data = 304, None
         with self._lock:
             self.requests.append(Request(ctx.method, ctx.path, ctx.query, status, ctx.body, prefix))
         if fault is not None and fault.status is None:
             # the change is made; only the answer is late (a timed-out write that landed)
             self._stop.wait(fault.delay)
-        if status == 204 or data is None:
+        if status in (204, 304) or data is None:
             return WsgiResponse(b"", status=status, headers=headers)
         return WsgiResponse(
             json.dumps(data),

@@ -227,6 +227,17 @@ def test_second_sync_is_incremental_and_sees_edits_and_deletions(
         f"/repos/acme/api/issues/{n['cron']}/comments",
     ]
     assert data["stats"]["team"]["kept"] == 1
+    # Once more: the thread listings are conditional now, and unchanged threads cost
+    # a 304 (which GitHub does not count against the rate limit).
+    gh.clear_requests()
+    report(gh, workdir)
+    assert [
+        r.status
+        for r in gh.requests
+        if "/issues/" in r.path
+        and r.path.endswith("/comments")
+        and r.path != "/repos/acme/api/issues/comments"
+    ] == [304, 304, 304]
 
     # The done comment is deleted: promise 1 is no longer done.
     gh.delete_comment(n["done_comment"])

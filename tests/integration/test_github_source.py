@@ -488,25 +488,46 @@ def test_thread_comments_list_one_thread_and_show_deletions(
     c2 = fake.add_comment("acme/api", 1, user="bob", body="b", created_at="2026-11-01T01:00:00Z")
     fake.add_comment("acme/api", pr, user="bob", body="elsewhere", created_at="2026-11-01T00Z")
     rc = fake.add_review_comment("acme/api", pr, user="bob", body="x", created_at="2026-11-01T00Z")
-    source = make_source()
+    source = make_source(per_page=100)
 
     listed = source.fetch_thread_comments("acme/api", 1, kind="comment")
-    assert listed is not None
-    assert [t.id for t in listed] == [
+    assert listed is not None and listed.texts is not None
+    assert [t.id for t in listed.texts] == [
         f"github:acme/api#1:comment:{c1}",
         f"github:acme/api#1:comment:{c2}",
     ]
+    assert listed.etag
+    # Unchanged: a conditional request, answered 304 without a body.
+    same = source.fetch_thread_comments("acme/api", 1, kind="comment", etag=listed.etag)
+    assert same is not None and same.texts is None and same.etag == listed.etag
+    assert fake.requests[-1].status == 304
     fake.delete_comment(c1)
     fake.delete_review_comment(rc)
-    after = source.fetch_thread_comments("acme/api", 1, kind="comment")
-    assert [t.id for t in after or []] == [f"github:acme/api#1:comment:{c2}"]
-    assert source.fetch_thread_comments("acme/api", pr, kind="review-comment") == []
-    assert issues_paths(fake)[:2] == ["/repos/acme/api/issues/1/comments"] * 2
+    after = source.fetch_thread_comments("acme/api", 1, kind="comment", etag=listed.etag)
+    assert after is not None and after.texts is not None
+    assert [t.id for t in after.texts] == [f"github:acme/api#1:comment:{c2}"]
+    assert after.etag != listed.etag
+    reviews = source.fetch_thread_comments("acme/api", pr, kind="review-comment")
+    assert reviews is not None and reviews.texts == []
+    assert issues_paths(fake)[:3] == ["/repos/acme/api/issues/1/comments"] * 3
     # A thread that answers 404 proves nothing about its comments.
     assert source.fetch_thread_comments("acme/api", 99, kind="comment") is None
     fake.fail(r"/issues/1/comments$", status=403, body={"message": "Forbidden"})
     with pytest.raises(GitHubUnavailable):
         source.fetch_thread_comments("acme/api", 1, kind="comment")
+
+
+def test_thread_comments_over_several_pages_carry_no_etag(
+    fake: FakeGitHub, make_source: MakeSource
+) -> None:
+    fake.add_issue("acme/api", title="t", created_at="2026-11-01T00:00:00Z")
+    for i in range(5):
+        fake.add_comment("acme/api", 1, user="bob", body=str(i), created_at=f"2026-11-01T0{i}:00Z")
+    source = make_source(per_page=2)
+    listed = source.fetch_thread_comments("acme/api", 1, kind="comment")
+    assert listed is not None and listed.texts is not None
+    assert len(listed.texts) == 5
+    assert listed.etag is None  # page 1 unchanged would not prove pages 2-3 unchanged
 
 
 # -- faults --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from followthrough.wins import Win, find_wins, fulfilled, highlights, is_bot, re
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 MERGED = T0 + timedelta(days=3)
 TICKETS = frozenset({"github:acme/api#3", "github:acme/api#12", "github:acme/web#5"})
+KNOWN = {promise_id.lower(): promise_id for promise_id in TICKETS}
 
 
 def pr(
@@ -383,7 +384,7 @@ def test_review_without_a_submission_time_comes_last() -> None:
     ],
 )
 def test_fulfils_from_closing_keywords(body: str, expected: tuple[str, ...]) -> None:
-    assert fulfilled(pr(7), body, TICKETS) == expected
+    assert fulfilled(pr(7), body, KNOWN) == expected
 
 
 def test_fulfils_only_ticket_promises_and_reads_the_body() -> None:
@@ -393,12 +394,12 @@ def test_fulfils_only_ticket_promises_and_reads_the_body() -> None:
 
 
 def test_bare_reference_is_in_the_prs_own_repo() -> None:
-    assert fulfilled(pr(7, repo="acme/web"), "Fixes #5", TICKETS) == ("github:acme/web#5",)
-    assert fulfilled(pr(7, repo="acme/web"), "Fixes #12", TICKETS) == ()
+    assert fulfilled(pr(7, repo="acme/web"), "Fixes #5", KNOWN) == ("github:acme/web#5",)
+    assert fulfilled(pr(7, repo="acme/web"), "Fixes #12", KNOWN) == ()
 
 
 @pytest.mark.parametrize(
     "body", ["Fixes Acme/API#3", "Closes https://github.com/ACME/api/issues/3"]
 )
 def test_fulfils_owner_and_repo_are_case_insensitive(body: str) -> None:
-    assert fulfilled(pr(7), body, TICKETS) == ("github:acme/api#3",)
+    assert fulfilled(pr(7), body, KNOWN) == ("github:acme/api#3",)
