@@ -633,9 +633,9 @@ class _ThreadReader:
         return text or None
 
     def finish_ticket(self, ticket: _Builder) -> None:
-        if self.thread.source != "github" or ticket.phrase is not None:
+        if self.thread.source != "github":
             return
-        # Removing the label before the due releases a label-only promise.
+        # Removing the label before the due releases the promise (SPEC §1).
         wanted = self.config.github.label.lower()
         for event in sorted(self.bundle.events, key=lambda e: e.at):
             if (event.name or "").lower() != wanted or event.at < ticket.made_at:

@@ -96,9 +96,12 @@ def human_span(span: timedelta | None) -> str:
     return f"{hours / 24:.1f} days"
 
 
-def local(moment: datetime | None, report: Report, fmt: str = "%a %d %b %H:%M") -> str:
+def local(moment: datetime | None, report: Report, fmt: str | None = None) -> str:
+    """A time as every output shows it: ISO 8601 with the team zone's offset (SPEC §5)."""
     if moment is None:
         return "—"
+    if fmt is None:
+        return iso(moment, report.zone) or "—"
     return moment.astimezone(report.zone).strftime(fmt)
 
 
@@ -153,11 +156,10 @@ def render_text(report: Report, *, width: int | None = None) -> str:
     width = width or shutil.get_terminal_size((110, 20)).columns
     team = report.result.team
     period = report.period
-    first_day = local(period.start, report, "%Y-%m-%d")
-    last_day = local(period.end - timedelta(seconds=1), report, "%Y-%m-%d")
+    first_day, last_day = local(period.start, report), local(period.end, report)
     lines = [
         click.style(f"followthrough · {period.label}", bold=True)
-        + f"  {first_day} – {last_day} ({report.config.timezone_name})",
+        + f"  {first_day} – {last_day} ({report.config.timezone_name}, end excluded)",
         "",
         click.style(f"Follow-through {percent(team.rate)}", bold=True)
         + f"  {team.kept_scored} of {team.scored} scored promises kept  "
@@ -295,8 +297,8 @@ def digest_context(
         "when": when,
         "who": who,
         "cut": cut,
-        "day": lambda m: local(m, report, "%a %d %b"),
-        "last_day": local(report.period.end - timedelta(seconds=1), report, "%a %d %b"),
+        "day": lambda m: local(m, report),
+        "last_day": local(report.period.end, report),
         "full_report_url": full_report_url,
         "generated_at": iso(report.generated_at, report.zone),
     }
