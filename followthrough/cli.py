@@ -65,75 +65,70 @@ class App:
 # --- shared options -------------------------------------------------------------------------
 
 
-def config_options(func: F) -> F:
-    @click.option(
+def _options(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """Several click options as one decorator, in the order they are listed."""
+
+    def apply(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return apply
+
+
+config_options = _options(
+    click.option(
         "--config",
         "config_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=Path("followthrough.toml"),
         show_default=True,
         help="The configuration file.",
-    )
-    @click.option(
+    ),
+    click.option(
         "--db",
         "db_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
         help=f"The SQLite cache (default {DEFAULT_DB}).",
-    )
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def period_options(func: F) -> F:
-    @click.option(
+    ),
+)
+period_options = _options(
+    click.option(
         "--period",
         "period_label",
         metavar="YYYY-Www",
         help='An ISO week, e.g. 2026-W47, or "last" (default: the current one).',
-    )
-    @click.option(
+    ),
+    click.option(
         "--since", "since_text", metavar="DATE", help="Start of a custom range (ISO date or time)."
-    )
-    @click.option(
+    ),
+    click.option(
         "--until",
         "until_text",
         metavar="DATE",
         help="End of a custom range; a date includes that day.",
-    )
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def output_options(func: F) -> F:
-    @click.option(
+    ),
+)
+output_options = _options(
+    click.option(
         "--format",
         "fmt",
         type=click.Choice(FORMATS),
         default="text",
         show_default=True,
         help="Output format.",
-    )
-    @click.option("--owner", default=None, help="Only this owner's promises.")
-    @click.option(
+    ),
+    click.option("--owner", default=None, help="Only this owner's promises."),
+    click.option(
         "-o",
         "--output",
         "output",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
         help="Write to this file instead of standard output.",
-    )
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
+    ),
+)
 
 
 def offline_option(func: F) -> F:

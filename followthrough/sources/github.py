@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -77,6 +77,7 @@ from followthrough.records import (
 from followthrough.sources import SourceUnavailable
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 
 # The pause between requests, measured against tests/fakes/github.py on this
 # machine (the fake answers in ~7-11 ms):
@@ -570,24 +571,26 @@ class GitHubSource:
 
     def fetch_issue_events(self, repo: str, number: int) -> list[EventRecord]:
         """Label, milestone, close/reopen and merge events of one ticket: usually 1 request."""
-        _split_repo(repo)
-        issue = f"{repo}#{number}"
-        with self._translating(f"reading {issue} events", not_found=_issue_not_found(issue)):
-            records = (
-                _event_record(repo, number, item)
-                for page in self._pages(f"/repos/{repo}/issues/{number}/events", {})
-                for item in page
-            )
-            return [r for r in records if r is not None]
+        return self._ticket_listing(repo, number, "issues", "events", _event_record)
 
     def fetch_reviews(self, repo: str, number: int) -> list[ReviewRecord]:
         """Submitted reviews of one PR (pending ones skipped): usually 1 request."""
+        return self._ticket_listing(repo, number, "pulls", "reviews", _review_record)
+
+    def _ticket_listing(
+        self,
+        repo: str,
+        number: int,
+        section: str,
+        what: str,
+        parse: Callable[[str, int, dict[str, Any]], R | None],
+    ) -> list[R]:
         _split_repo(repo)
         issue = f"{repo}#{number}"
-        with self._translating(f"reading {issue} reviews", not_found=_issue_not_found(issue)):
+        with self._translating(f"reading {issue} {what}", not_found=_issue_not_found(issue)):
             records = (
-                _review_record(repo, number, item)
-                for page in self._pages(f"/repos/{repo}/pulls/{number}/reviews", {})
+                parse(repo, number, item)
+                for page in self._pages(f"/repos/{repo}/{section}/{number}/{what}", {})
                 for item in page
             )
             return [r for r in records if r is not None]
