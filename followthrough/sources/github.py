@@ -562,10 +562,10 @@ class GitHubSource:
     def fetch_milestones(self, repo: str) -> list[MilestoneRecord]:
         """Every milestone, open or closed: ⌈M/100⌉ requests."""
         _split_repo(repo)
-        with self._translating(f"reading {repo} milestones", not_found=_repo_not_found(repo)):
+        with self._translating(f"reading {repo} milestones"):
             return [
                 _milestone_record(repo, item)
-                for page in self._pages(f"/repos/{repo}/milestones", {"state": "all"})
+                for page in self._optional_pages(f"/repos/{repo}/milestones", {"state": "all"})
                 for item in page
             ]
 
@@ -586,14 +586,23 @@ class GitHubSource:
         parse: Callable[[str, int, dict[str, Any]], R | None],
     ) -> list[R]:
         _split_repo(repo)
-        issue = f"{repo}#{number}"
-        with self._translating(f"reading {issue} {what}", not_found=_issue_not_found(issue)):
+        with self._translating(f"reading {repo}#{number} {what}"):
             records = (
                 parse(repo, number, item)
-                for page in self._pages(f"/repos/{repo}/{section}/{number}/{what}", {})
+                for page in self._optional_pages(f"/repos/{repo}/{section}/{number}/{what}", {})
                 for item in page
             )
             return [r for r in records if r is not None]
+
+    def _optional_pages(self, path: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        """A listing that may be absent: a 404 (a ticket moved away, or a server that
+        offers no such listing) reads as empty instead of failing the whole sync."""
+        try:
+            yield from self._pages(path, params)
+        except GithubException as exc:
+            if exc.status != 404:
+                raise
+            log.warning("GitHub answered 404 for %s; read as empty", path)
 
     def fetch_thread_comments(
         self, repo: str, number: int, *, kind: str, etag: str | None = None

@@ -772,9 +772,23 @@ def test_bad_token_missing_token_and_missing_scope_have_exact_messages(
     assert not any(TOKEN in m or "ghp_wrong" in m for m in messages)
 
 
-def test_unknown_issue_is_named(fake: FakeGitHub, make_source: MakeSource) -> None:
+def test_a_missing_per_ticket_listing_reads_as_empty(
+    fake: FakeGitHub, make_source: MakeSource, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A ticket moved away (or a server without the listing) must not fail a whole sync.
+    source = make_source()
+    assert source.fetch_issue_events("acme/api", 99) == []
+    assert source.fetch_reviews("acme/api", 99) == []
+    assert "GitHub answered 404 for /repos/acme/api/issues/99/events; read as empty" in caplog.text
+
+
+def test_unknown_digest_issue_is_named(fake: FakeGitHub, make_source: MakeSource) -> None:
     with pytest.raises(GitHubUnavailable) as err:
-        make_source().fetch_issue_events("acme/api", 99)
+        make_source().post_or_update_comment(
+            "acme/api#99",
+            marker="<!-- followthrough:digest 2026-W47 -->",
+            body="<!-- followthrough:digest 2026-W47 -->\nx",
+        )
     assert str(err.value) == "GitHub issue acme/api#99 not found or not visible to this token"
 
 
