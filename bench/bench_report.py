@@ -178,13 +178,24 @@ class _Maker:
         ("undated", 0.05),
     )
 
-    def __init__(self, rng: random.Random, now: datetime) -> None:
+    def __init__(
+        self, rng: random.Random, now: datetime, resolve_after: timedelta | None = None
+    ) -> None:
         self.rng = rng
         self.now = now
+        # None: an overdue promise stays open forever (6% of all ever made are listed
+        # in every report). Otherwise owners close or drop them this long after the due.
+        self.resolve_after = resolve_after
         self.start = now - timedelta(weeks=WEEKS)
         self.comment_ids = iter(range(3_000_000_000, 4_000_000_000, 7))
         self.fates = [f for f, _ in self.FATES]
-        self.weights = [w for _, w in self.FATES]
+        # "open" promises are made in the last 10 days; keep their number per week
+        # what it is over 16 weeks when the history is longer (the rest are kept).
+        weights = dict(self.FATES)
+        scaled = weights["open"] * 16 / WEEKS
+        weights["kept"] += weights["open"] - scaled
+        weights["open"] = scaled
+        self.weights = [weights[f] for f in self.fates]
 
     def thread(self, index: int, size: int) -> tuple[str, Derived]:
         rng = self.rng
@@ -242,6 +253,8 @@ class _Maker:
         else:
             made = _between(rng, self.start, now - timedelta(hours=2))
             due = made + _horizon(rng)
+        if fate == "overdue" and self.resolve_after and due < now - self.resolve_after:
+            fate = rng.choice(("late", "released"))
         base = {
             "id": pid,
             "source": source,
@@ -335,10 +348,12 @@ class _Maker:
         return states  # overdue and open: no state change
 
 
-def generate_threads(n: int, *, seed: int, now: datetime) -> list[tuple[str, Derived]]:
+def generate_threads(
+    n: int, *, seed: int, now: datetime, resolve_after: timedelta | None = None
+) -> list[tuple[str, Derived]]:
     """Threads holding ``n`` promises in all (1-5 each, ~3 on average)."""
     rng = random.Random(seed)
-    maker = _Maker(rng, now)
+    maker = _Maker(rng, now, resolve_after)
     threads, made, index = [], 0, 1
     while made < n:
         size = min(n - made, rng.choice((1, 2, 3, 3, 3, 4, 5)))
@@ -411,12 +426,24 @@ def generate_merged_prs(
 
 
 def fill_cache(
-    db: Path, config: Config, *, promises: int, prs_per_week: int, seed: int, weeks: int
+    db: Path,
+    config: Config,
+    *,
+    promises: int,
+    prs_per_week: int,
+    seed: int,
+    weeks: int,
+    resolve_after: int | None,
 ) -> None:
     global WEEKS
     WEEKS = weeks
     now = datetime.fromisoformat(NOW)
-    threads = generate_threads(promises, seed=seed, now=now)
+    threads = generate_threads(
+        promises,
+        seed=seed,
+        now=now,
+        resolve_after=timedelta(weeks=resolve_after) if resolve_after else None,
+    )
     prs = generate_merged_prs(
         per_week=prs_per_week, seed=seed, now=now, first_number=len(threads) + 1
     )
@@ -427,12 +454,17 @@ def fill_cache(
         for thread, _, reviews in prs:
             store.save_reviews(thread.id, reviews, seen=thread.updated_at.isoformat())
         store.set_meta("derivation_key", config.derivation_key())
-        store.set_meta("bench:fill", _fill_tag(promises, prs_per_week, seed, weeks))
+        store.set_meta("bench:fill", _fill_tag(promises, prs_per_week, seed, weeks, resolve_after))
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _fill_tag(promises: int, prs_per_week: int, seed: int, weeks: int) -> str:
-    return f"promises={promises} prs_per_week={prs_per_week} seed={seed} weeks={weeks} now={NOW}"
+def _fill_tag(
+    promises: int, prs_per_week: int, seed: int, weeks: int, resolve_after: int | None
+) -> str:
+    return (
+        f"promises={promises} prs_per_week={prs_per_week} seed={seed} weeks={weeks} "
+        f"resolve_overdue_after={resolve_after} now={NOW}"
+    )
 
 
 def _drop_os_cache(db: Path) -> bool:
@@ -699,6 +731,13 @@ def main() -> None:
     parser.add_argument(
         "--weeks", type=int, default=16, help="history the promises are spread over"
     )
+    parser.add_argument(
+        "--resolve-overdue-after",
+        type=int,
+        metavar="WEEKS",
+        help="owners close or drop an overdue promise this many weeks after its due "
+        "(default: never, so every overdue promise ever made is listed in every report)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="fresh-process runs per figure")
     parser.add_argument("--keep", type=Path, help="cache file to fill once and reuse")
     parser.add_argument(
@@ -722,7 +761,9 @@ def main() -> None:
         config_path = Path(tmp) / "followthrough.toml"
         config_path.write_text(CONFIG_TOML, encoding="utf-8")
         db = args.keep or Path(tmp) / "followthrough.db"
-        tag = _fill_tag(args.promises, args.prs_per_week, args.seed, args.weeks)
+        tag = _fill_tag(
+            args.promises, args.prs_per_week, args.seed, args.weeks, args.resolve_overdue_after
+        )
         fill_seconds = None
         if not db.exists() or _read_tag(db) != tag:
             for suffix in ("", "-wal", "-shm"):
@@ -739,6 +780,11 @@ def _fill_args(args: argparse.Namespace) -> list[str]:
         f"--prs-per-week={args.prs_per_week}",
         f"--seed={args.seed}",
         f"--weeks={args.weeks}",
+        *(
+            [f"--resolve-overdue-after={args.resolve_overdue_after}"]
+            if args.resolve_overdue_after
+            else []
+        ),
     ]
 
 
@@ -752,6 +798,7 @@ def _measure_child(args: argparse.Namespace) -> Any:
             prs_per_week=args.prs_per_week,
             seed=args.seed,
             weeks=args.weeks,
+            resolve_after=args.resolve_overdue_after,
         )
         return {}
     if args.measure == "mix":

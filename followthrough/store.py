@@ -35,7 +35,7 @@ from followthrough.records import (
 )
 
 T = TypeVar("T")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB = Path(".followthrough") / "followthrough.db"
 
 
@@ -306,11 +306,11 @@ class Store:
         self.conn.execute("DELETE FROM kudos WHERE thread_id = ?", (thread_id,))
         self.conn.execute("DELETE FROM promise_texts WHERE thread_id = ?", (thread_id,))
         self.conn.executemany(
-            "INSERT OR REPLACE INTO promises (id, thread_id, owner, made_at, due0, due_lo, "
-            "due_hi, last_ts, final_state, facts, url, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO promises (id, thread_id, owner, kind, made_at, due0, "
+            "due_lo, due_hi, last_ts, final_state, facts, url, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (p.id, thread_id, p.owner, *_promise_columns(p), encode_promise(p))
+                (p.id, thread_id, p.owner, p.kind, *_promise_columns(p), encode_promise(p))
                 for p in derived.promises
             ],
         )
@@ -408,7 +408,8 @@ class Store:
         return [decode_promise(r[0]) for r in rows]
 
     def ticket_promise_ids(self) -> set[str]:
-        return {row[0] for row in self.conn.execute("SELECT id FROM promises WHERE id = thread_id")}
+        rows = self.conn.execute("SELECT id FROM promises WHERE kind = 'ticket'")
+        return {row[0] for row in rows}
 
     def load_kudos(self, start: datetime, end: datetime) -> list[Kudos]:
         rows = self.conn.execute(
@@ -622,8 +623,8 @@ def migrate(db: sqlite_utils.Database) -> None:
         )
     if version < 1:
         _create_v1(db)
-    if version < 2:
-        _upgrade_v2(db)
+    if version < 3:
+        _recreate_promises(db)
     db.table("meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
 
@@ -633,6 +634,7 @@ PROMISE_COLUMNS: dict[str, Any] = {
     "id": str,
     "thread_id": str,
     "owner": str,
+    "kind": str,
     "made_at": float,
     "due0": float,
     "due_lo": float,
@@ -645,8 +647,8 @@ PROMISE_COLUMNS: dict[str, Any] = {
 }
 
 
-def _upgrade_v2(db: sqlite_utils.Database) -> None:
-    """v2: the promises table gains the columns a report filters and judges on.
+def _recreate_promises(db: sqlite_utils.Database) -> None:
+    """v2 and v3: the promises table gains the columns a report filters and judges on.
 
     Promises are derived data, so the table is simply made anew and filled
     again from the raw records on the next report.
@@ -654,7 +656,7 @@ def _upgrade_v2(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE IF EXISTS promises")
     promises = db.table("promises")
     promises.create(PROMISE_COLUMNS, pk="id")
-    for columns in (["thread_id"], ["url"]):
+    for columns in (["thread_id"], ["url"], ["kind", "id"]):
         promises.create_index(columns, if_not_exists=True)
     # Covers the report's window query, so it reads this index (~100 bytes a
     # promise) and never the wide rows.

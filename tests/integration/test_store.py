@@ -106,7 +106,7 @@ def test_a_v1_cache_is_upgraded_and_its_promises_derived_again(tmp_path: Path) -
     with Store(path) as store:
         assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
         columns = [row[1] for row in store.conn.execute("PRAGMA table_info(promises)")]
-        assert columns[:4] == ["id", "thread_id", "owner", "made_at"]
+        assert columns[:5] == ["id", "thread_id", "owner", "kind", "made_at"]
         assert {"facts", "due_lo", "due_hi", "last_ts", "final_state"} <= set(columns)
         assert store.count("promises") == 0
         assert store.get_meta("derivation_key") is None
