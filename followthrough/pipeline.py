@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from followthrough.config import Config, ConfigError
 from followthrough.evaluate import Period, evaluate_promise
 from followthrough.records import SourceStatus
-from followthrough.render import RENDERERS, render_digest
+from followthrough.render import MARKER, RENDERERS, render_digest
 from followthrough.report import Report, build_report, iso, trend_periods
 from followthrough.sources import SourceUnavailable
 from followthrough.store import Store, ensure_derived, rederive
@@ -238,18 +238,20 @@ def _post(
 ) -> PostedComment:
     config, issue = report.config, report.config.digest.issue
     try:
-        private_target = source.fetch_repo_private(repo)
-        if report.has_private and not private_target and not config.digest.allow_private:
-            shown = sorted(
-                {o.promise.repo for o in report.result.outcomes if o.promise.private}
-                | {w.repo for w in report.wins if w.private}
-                | {k.repo for k in report.kudos if k.private}
+        if not config.digest.allow_private and not source.fetch_repo_private(repo):
+            # Read every shown repo's visibility now: the cached flag may predate a change.
+            private = sorted(
+                name
+                for name, cached in report.shown_github_repos().items()
+                if cached or source.fetch_repo_private(name)
             )
-            raise CannotPostDigest(
-                f"refusing to post: the digest shows text from private repos ({', '.join(shown)}) "
-                f"and {repo} is public; set [digest] allow_private = true to allow it"
-            )
-        marker = f"<!-- followthrough:digest {report.period.label} -->"
+            if private:
+                raise CannotPostDigest(
+                    "refusing to post: the digest shows text from private repos "
+                    f"({', '.join(private)}) and {repo} is public; "
+                    "set [digest] allow_private = true to allow it"
+                )
+        marker = MARKER.format(period=report.period.label)
         posted = source.post_or_update_comment(issue, marker=marker, body=body)
     except SourceUnavailable as exc:
         raise CannotPostDigest(

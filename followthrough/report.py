@@ -58,14 +58,18 @@ class Report:
             return None
         return (rate - previous.rate) * 100
 
-    @property
-    def has_private(self) -> bool:
-        return (
-            any(o.promise.private for o in self.result.outcomes)
-            or any(o.promise.private for o in self.result.due_next)
-            or any(w.private for w in self.wins)
-            or any(k.private for k in self.kudos)
-        )
+    def shown_github_repos(self) -> dict[str, bool]:
+        """Every GitHub repo whose text the report shows -> its cached private flag."""
+        shown: dict[str, bool] = {}
+        promises = [o.promise for o in (*self.result.outcomes, *self.result.due_next)]
+        items = [
+            *((p.repo, p.private) for p in promises if p.source == "github"),
+            *((w.repo, w.private) for w in self.wins),
+            *((k.repo, k.private) for k in self.kudos if k.id.startswith("github:")),
+        ]
+        for repo, private in items:
+            shown[repo] = shown.get(repo, False) or private
+        return shown
 
 
 class _Owned(Protocol):

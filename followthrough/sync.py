@@ -41,9 +41,9 @@ log = logging.getLogger(__name__)
 
 SAFETY_MARGIN = timedelta(minutes=10)
 _COMMENT_ID = re.compile(r"^github:[^#]+#(\d+):(comment|review-comment):\d+$")
-# A repo's privacy and name are read again after this long (the digest's own
-# target repo is always read fresh before posting).
-REPO_INFO_TTL = timedelta(hours=1)
+# A repo's name and visibility are read again after this long; before posting,
+# the digest's target and every repo it shows are read fresh anyway.
+REPO_INFO_TTL = timedelta(hours=24)
 REPO_WORKERS = 4
 
 
@@ -190,7 +190,7 @@ class GitHubSync:
             cached = self.store.get_meta(f"repo:{pattern.lower()}")
             if cached:
                 seen_at, info = json.loads(cached)
-                if self.started - datetime.fromisoformat(seen_at) < REPO_INFO_TTL:
+                if self.started - datetime.fromisoformat(seen_at) <= REPO_INFO_TTL:
                     fresh.append(RepoInfo(**info))
         self.source.remember_repos(fresh)
         repos: list[RepoInfo] = self.source.fetch_repos(self.config.github.repos)

@@ -45,6 +45,7 @@ API, all keyword-only past the repo/number (times are ISO strings or aware datet
   ``edit_review_comment(id, *, body, at)``, ``delete_review_comment(id)``
 - ``add_review(repo, n, *, user, state="APPROVED", submitted_at, user_type="User") -> id``
 - ``add_event(repo, n, event, *, at, actor, **fields)``: any other issue event
+- ``set_private(repo, private)`` changes a repo's visibility.
 - ``clear_faults()`` forgets injected faults that have not fired yet.
 - ``fail(path_regex, *, status=None, times=1, headers=None, body=None, method=None, delay=0.0)``:
   the next ``times`` requests whose path (without query and without ``/api/v3``)
@@ -564,6 +565,11 @@ class FakeGitHub:
                     delay=delay,
                 )
             )
+
+    def set_private(self, repo: str, private: bool) -> None:
+        """Change a repo's visibility (as an owner can at any time)."""
+        with self._lock:
+            self._repo(repo).private = private
 
     def clear_faults(self) -> None:
         """Forget every fault injected with :meth:`fail` that has not fired yet."""

@@ -447,3 +447,19 @@ def test_a_deleted_review_comment_takes_its_promise_with_it(gh: FakeGitHub, work
     data = report(gh, workdir, now="2026-11-17T11:00:00+01:00")
     assert promise_id not in by_id(data)
     assert f"/repos/acme/api/pulls/{pr}/comments" in [r.path for r in gh.requests]
+
+
+def test_a_repo_made_private_after_the_sync_is_still_refused(gh: FakeGitHub, workdir: Path) -> None:
+    gh.add_issue(
+        "acme/api",
+        title="Plan",
+        user="mara",
+        body="/promise share it by Friday",
+        created_at="2026-11-16T08:00:00Z",
+    )
+    assert report(gh, workdir)["promises"]  # synced while acme/api was public
+    gh.set_private("acme/api", True)
+    result = invoke(gh, workdir, "digest", "--period", "2026-W47", "--post", "--offline")
+    assert result.exit_code == 1
+    assert "refusing to post: the digest shows text from private repos (acme/api)" in result.stderr
+    assert gh.comments("acme/team", 1) == []
