@@ -9,7 +9,7 @@ the config.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -834,13 +834,3 @@ def _read_versions(
     promises = [tracks[k] for k in sorted(tracks)]
     others = sorted(seen.values(), key=lambda item: (item[1].line, item[0]))
     return promises, others
-
-
-def derive_all(bundles: Iterable[ThreadBundle], *, config: Config) -> Derived:
-    promises: list[Promise] = []
-    kudos: list[Kudos] = []
-    for bundle in bundles:
-        derived = derive_thread(bundle, config=config)
-        promises.extend(derived.promises)
-        kudos.extend(derived.kudos)
-    return Derived(promises=promises, kudos=kudos)

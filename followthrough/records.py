@@ -10,7 +10,7 @@ and a Jira comment are all :class:`TextRecord`. Every timestamp is an aware
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -131,4 +131,3 @@ class SourceStatus:
     ok: bool
     error: str | None = None
     requests: int = 0
-    details: tuple[str, ...] = field(default=())

@@ -210,12 +210,6 @@ class Store:
         row = self.conn.execute("SELECT data FROM threads WHERE id = ?", (thread_id,)).fetchone()
         return None if row is None else codec.loads(ThreadRecord, row[0])
 
-    def load_threads(self, *, source: str | None = None) -> list[ThreadRecord]:
-        sql, args = "SELECT data FROM threads", []
-        if source:
-            sql, args = sql + " WHERE source = ?", [source]
-        return [codec.loads(ThreadRecord, row[0]) for row in self.conn.execute(sql, args)]
-
     def thread_ids(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT id FROM threads ORDER BY id")]
 
@@ -288,13 +282,6 @@ class Store:
         ).fetchone()
         return codec.loads(TextRecord, row[0]).body if row else ""
 
-    def comment_texts_with_commands(self) -> list[TextRecord]:
-        rows = self.conn.execute(
-            "SELECT t.data FROM texts t WHERE t.deleted = 0 AND t.kind IN "
-            "('comment', 'review-comment') AND t.id IN (SELECT DISTINCT text_id FROM promise_texts)"
-        )
-        return [codec.loads(TextRecord, r[0]) for r in rows]
-
     # -- derived -----------------------------------------------------------------
 
     def save_derived(self, thread_id: str, derived: Derived) -> None:
@@ -304,7 +291,6 @@ class Store:
     def _replace_derived(self, thread_id: str, derived: Derived) -> None:
         self.conn.execute("DELETE FROM promises WHERE thread_id = ?", (thread_id,))
         self.conn.execute("DELETE FROM kudos WHERE thread_id = ?", (thread_id,))
-        self.conn.execute("DELETE FROM promise_texts WHERE thread_id = ?", (thread_id,))
         self.conn.executemany(
             "INSERT OR REPLACE INTO promises (id, thread_id, owner, kind, made_at, due0, "
             "due_lo, due_hi, last_ts, final_state, facts, url, data) "
@@ -318,12 +304,6 @@ class Store:
             "INSERT OR REPLACE INTO kudos (id, thread_id, at, data) VALUES (?, ?, ?, ?)",
             [(k.id, thread_id, k.at.timestamp(), codec.dumps(k)) for k in derived.kudos],
         )
-        text_ids = {_text_of(p.id) for p in derived.promises if p.kind == "inline"}
-        text_ids |= {k.id.split(":kudos:")[0] for k in derived.kudos}
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO promise_texts (text_id, thread_id) VALUES (?, ?)",
-            [(t, thread_id) for t in sorted(text_ids)],
-        )
 
     def save_all_derived(self, items: Iterable[tuple[str, Derived]]) -> None:
         with self.conn:
@@ -332,7 +312,7 @@ class Store:
 
     def clear_derived(self) -> None:
         with self.conn:
-            for table in ("promises", "kudos", "promise_texts"):
+            for table in ("promises", "kudos"):
                 self.conn.execute(f"DELETE FROM {table}")
 
     _WINDOW = (
@@ -478,10 +458,6 @@ def _version(text: TextRecord, at: datetime) -> dict[str, Any]:
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def _text_of(promise_id: str) -> str:
-    return promise_id.rsplit(":", 1)[0]
 
 
 # -- derivation ----------------------------------------------------------------------------
@@ -700,7 +676,6 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         "events": ({"id": str, "thread_id": str, "at": str, "data": str}, "id"),
         "milestones": ({"id": str, "repo": str, "title": str, "data": str}, "id"),
         "reviews": ({"id": str, "thread_id": str, "data": str}, "id"),
-        "promise_texts": ({"text_id": str, "thread_id": str}, ("text_id", "thread_id")),
         "kudos": ({"id": str, "thread_id": str, "at": float, "data": str}, "id"),
         "digests": (
             {
@@ -723,6 +698,5 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         ("reviews", ["thread_id"]),
         ("kudos", ["thread_id"]),
         ("kudos", ["at"]),
-        ("promise_texts", ["thread_id"]),
     ):
         db.table(table).create_index(cols, if_not_exists=True)

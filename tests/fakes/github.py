@@ -1136,16 +1136,24 @@ class FakeGitHub:
         return [c for c in store.values() if c.repo.lower() == repo.lower()]
 
     def _get_repo_comments(self, ctx: _Ctx, repo: str) -> Answer:
+        return self._repo_wide(ctx, repo, self._comments, self._comment_json)
+
+    def _repo_wide(
+        self,
+        ctx: _Ctx,
+        repo: str,
+        store: dict[int, _Comment],
+        render: Callable[[str, _Comment], dict[str, Any]],
+    ) -> Answer:
+        """A repo-wide comment listing: ``since``, ``sort``/``direction``, pages."""
         if repo.lower() not in self._repos:
             return _error(404, "Not Found")
         since = self._since(ctx)
         found = [
-            c
-            for c in self._comments_of(self._comments, repo)
-            if since is None or c.updated_at >= since
+            c for c in self._comments_of(store, repo) if since is None or c.updated_at >= since
         ]
         found = self._ordered(ctx, found, sort="created", direction="asc")
-        return self._page(ctx, found, lambda c: self._comment_json(ctx.api, c))
+        return self._page(ctx, found, lambda c: render(ctx.api, c))
 
     def _get_comment(self, ctx: _Ctx, repo: str, comment_id: str) -> Answer:
         c = self._comments.get(int(comment_id))
@@ -1209,16 +1217,7 @@ class FakeGitHub:
         return self._page(ctx, events, lambda e: self._event_json(ctx.api, r.full_name, int(n), e))
 
     def _get_repo_review_comments(self, ctx: _Ctx, repo: str) -> Answer:
-        if repo.lower() not in self._repos:
-            return _error(404, "Not Found")
-        since = self._since(ctx)
-        found = [
-            c
-            for c in self._comments_of(self._review_comments, repo)
-            if since is None or c.updated_at >= since
-        ]
-        found = self._ordered(ctx, found, sort="created", direction="asc")
-        return self._page(ctx, found, lambda c: self._review_comment_json(ctx.api, c))
+        return self._repo_wide(ctx, repo, self._review_comments, self._review_comment_json)
 
     def _get_pr_review_comments(self, ctx: _Ctx, repo: str, n: str) -> Answer:
         r = self._repos.get(repo.lower())
